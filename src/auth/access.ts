@@ -1,0 +1,47 @@
+// The request pipeline's front half: authenticate in order, then check permissions.
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { Token } from '../authtoken/token.js';
+import type { User } from '../users/user.js';
+import type { Authenticator } from './authentication.js';
+import { checkPermissions, type Permission } from './permissions.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** DRF's `request.user`; null for an anonymous request. */
+    user: User | null;
+    /** DRF's `request.auth`: the token that authenticated the request, if any. */
+    auth: Token | null;
+    /** The authentication classes of the view (null before it runs), for WWW-Authenticate. */
+    authenticators: readonly Authenticator[] | null;
+  }
+}
+
+/** The authentication and permission classes of a view (DRF's view attributes). */
+export interface AccessPolicy {
+  readonly authentication: readonly Authenticator[];
+  readonly permissions: readonly Permission[];
+}
+
+/** Authenticates the request with the first class that recognises it, and sets user/auth. */
+export async function authenticate(
+  request: FastifyRequest,
+  authenticators: readonly Authenticator[],
+): Promise<void> {
+  request.authenticators = authenticators;
+  for (const authenticator of authenticators) {
+    const result = await authenticator.authenticate(request);
+    if (result !== null) {
+      request.user = result.user;
+      request.auth = result.auth;
+      return;
+    }
+  }
+}
+
+/** A hook running a view's authentication then permission checks (DRF's `initial()`). */
+export function accessHook(policy: AccessPolicy): onRequestAsyncHookHandler {
+  return async function access(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    await authenticate(request, policy.authentication);
+    checkPermissions(request, policy.permissions);
+  };
+}

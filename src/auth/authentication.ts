@@ -1,0 +1,71 @@
+// Who is making the request: DRF's authentication classes (Token here; Session plugs in the same way).
+import type { FastifyRequest } from 'fastify';
+import type { Token } from '../authtoken/token.js';
+import type { TokenService } from '../authtoken/token-service.js';
+import { AuthenticationFailed } from '../errors.js';
+import type { User } from '../users/user.js';
+
+/** A successful authentication: DRF's `(request.user, request.auth)`. */
+export interface Authenticated {
+  readonly user: User;
+  readonly auth: Token | null;
+}
+
+/**
+ * DRF's BaseAuthentication. `authenticate` returns null for "not my scheme" (the next class is
+ * tried) and throws AuthenticationFailed for credentials of its scheme that are wrong.
+ */
+export interface Authenticator {
+  authenticate(request: FastifyRequest): Promise<Authenticated | null>;
+  /** The WWW-Authenticate value for a 401; undefined makes authentication failures 403s. */
+  authenticateHeader(): string | undefined;
+}
+
+// Python's bytes.split() separators: the header is split on ASCII whitespace only.
+const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parses an Authorization header exactly as DRF's TokenAuthentication: null when it is not a
+ * `Token` header (missing, empty, another scheme, `Token<key>` glued), the key when it is one,
+ * AuthenticationFailed with DRF's message when it is a malformed `Token` header.
+ */
+export function parseTokenHeader(header: string | undefined, keyword = 'Token'): string | null {
+  if (header === undefined) return null;
+  // Node decodes header bytes as latin1, so this recovers the bytes the client sent.
+  const parts = header.split(ASCII_WHITESPACE).filter((p) => p.length > 0);
+  const scheme = parts[0];
+  if (scheme === undefined || scheme.replace(/[A-Z]/g, (c) => c.toLowerCase()) !== keyword.toLowerCase()) {
+    return null;
+  }
+  if (parts.length === 1) throw new AuthenticationFailed('Invalid token header. No credentials provided.');
+  if (parts.length > 2) {
+    throw new AuthenticationFailed('Invalid token header. Token string should not contain spaces.');
+  }
+  try {
+    return STRICT_UTF8.decode(Buffer.from(parts[1]!, 'latin1'));
+  } catch {
+    throw new AuthenticationFailed(
+      'Invalid token header. Token string should not contain invalid characters.',
+    );
+  }
+}
+
+/** DRF's TokenAuthentication: `Authorization: Token <key>`. */
+export class TokenAuthentication implements Authenticator {
+  constructor(
+    readonly tokens: TokenService,
+    readonly keyword = 'Token',
+  ) {}
+
+  async authenticate(request: FastifyRequest): Promise<Authenticated | null> {
+    const key = parseTokenHeader(request.headers.authorization, this.keyword);
+    if (key === null) return null;
+    const { user, token } = await this.tokens.authenticate(key);
+    return { user, auth: token };
+  }
+
+  authenticateHeader(): string {
+    return this.keyword;
+  }
+}

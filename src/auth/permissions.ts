@@ -1,0 +1,37 @@
+// May this request proceed: DRF's permission classes, and the check that runs them in order.
+import type { FastifyRequest } from 'fastify';
+import { NotAuthenticated, PermissionDenied } from '../errors.js';
+
+/** DRF's BasePermission, for the view as a whole. */
+export interface Permission {
+  hasPermission(request: FastifyRequest): boolean;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Anyone, authenticated or not. */
+export const AllowAny: Permission = { hasPermission: () => true };
+
+/** Only authenticated users. */
+export const IsAuthenticated: Permission = { hasPermission: (request) => request.user !== null };
+
+/** Only staff users (Django's `is_staff`). */
+export const IsAdminUser: Permission = { hasPermission: (request) => request.user?.isStaff === true };
+
+/** Anyone may read; only authenticated users may write. */
+export const IsAuthenticatedOrReadOnly: Permission = {
+  hasPermission: (request) => SAFE_METHODS.has(request.method) || request.user !== null,
+};
+
+/**
+ * Runs the permissions in order, as DRF's `check_permissions`: a refusal is NotAuthenticated when
+ * nobody authenticated, PermissionDenied otherwise.
+ */
+export function checkPermissions(request: FastifyRequest, permissions: readonly Permission[]): void {
+  for (const permission of permissions) {
+    if (!permission.hasPermission(request)) {
+      if (request.user === null) throw new NotAuthenticated();
+      throw new PermissionDenied();
+    }
+  }
+}

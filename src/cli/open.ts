@@ -1,0 +1,46 @@
+// Opening the configured database for a command: SQLite migrates itself, PostgreSQL must be migrated.
+import { loadConfig, loadDotEnv, type Config } from '../config.js';
+import { pendingMigrations, migrateToLatest } from '../db/migrate.js';
+import { openKeygate, type Keygate } from '../keygate.js';
+import { CommandError } from './io.js';
+
+/** Reads `.env` and the environment into a validated Config. */
+export function commandConfig(): Config {
+  loadDotEnv();
+  return loadConfig();
+}
+
+/**
+ * Opens keygate for a command. On SQLite, pending migrations are applied (the embedded database
+ * is the laptop's and nobody else's); on PostgreSQL a pending migration stops the command, since
+ * migrating a shared database is an explicit operator step.
+ */
+export async function openForCommand(config: Config = commandConfig()): Promise<Keygate> {
+  const keygate = openKeygate(config);
+  try {
+    if (keygate.database.dialect === 'sqlite') {
+      await migrateToLatest(keygate.database);
+    } else {
+      const pending = await pendingMigrations(keygate.database);
+      if (pending.length > 0) {
+        throw new CommandError(
+          `the database has ${pending.length} unapplied migration(s) (${pending.join(', ')}); run \`keygate migrate\` first`,
+        );
+      }
+    }
+    return keygate;
+  } catch (error) {
+    await keygate.close();
+    throw error;
+  }
+}
+
+/** Runs `action` with an open keygate and closes it afterwards. */
+export async function withKeygate<T>(action: (keygate: Keygate) => Promise<T>): Promise<T> {
+  const keygate = await openForCommand();
+  try {
+    return await action(keygate);
+  } finally {
+    await keygate.close();
+  }
+}

@@ -1,0 +1,190 @@
+// Opens the database named by DATABASE_URL: SQLite (better-sqlite3, WAL) or PostgreSQL (pg).
+// This folder is the only place in keygate that knows which one it is talking to.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely';
+import pg from 'pg';
+import type { Database as Schema } from './schema.js';
+
+/** The SQL dialect behind a connection. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A statement prepared once per connection and run many times with fresh parameters. */
+export interface PreparedQuery<Row> {
+  execute(parameters: readonly unknown[]): Promise<Row[]>;
+}
+
+/** An open database: the Kysely instance plus what Kysely cannot do fast enough on the hot path. */
+export interface KeygateDatabase {
+  readonly db: Kysely<Schema>;
+  readonly dialect: Dialect;
+  /** Where the data lives, for messages: a file path or a PostgreSQL URL without its password. */
+  readonly location: string;
+  /**
+   * Prepares a compiled Kysely query once. On SQLite the statement runs on a separate read-only
+   * connection (WAL readers never see another request's uncommitted transaction); on PostgreSQL it
+   * is a named statement, parsed once per pooled connection.
+   */
+  prepare<Row>(name: string, query: CompiledQuery<Row>): PreparedQuery<Row>;
+  /** True when a write failed on a unique constraint (a lost get-or-create race, a taken username). */
+  isUniqueViolation(error: unknown): boolean;
+  close(): Promise<void>;
+}
+
+/** Options for opening a database. */
+export interface OpenOptions {
+  /** PostgreSQL pool size. */
+  readonly poolSize?: number;
+}
+
+/** Opens the database a DATABASE_URL names. */
+export function openDatabase(url: string, options: OpenOptions = {}): KeygateDatabase {
+  if (url.startsWith('sqlite:')) return openSqlite(sqlitePath(url));
+  return openPostgres(url, options.poolSize ?? 10);
+}
+
+/** The file path of an `sqlite:` URL (`sqlite::memory:` is an in-memory database). */
+export function sqlitePath(url: string): string {
+  const rest = url.slice('sqlite:'.length);
+  if (rest === ':memory:') return rest;
+  if (rest.startsWith('///')) return rest.slice(2);
+  if (rest.startsWith('//')) return resolve(rest.slice(2));
+  return resolve(rest);
+}
+
+/** The dialect a DATABASE_URL names, without connecting. */
+export function dialectOf(url: string): Dialect {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
+// better-sqlite3 binds no booleans; Kysely hands it JavaScript values as they are.
+function bindable(parameters: readonly unknown[]): unknown[] {
+  return parameters.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
+
+function configureSqlite(connection: SQLite.Database): void {
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('synchronous = NORMAL');
+}
+
+function openSqlite(path: string): KeygateDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const writer = new SQLite(path);
+  configureSqlite(writer);
+  let reader: SQLite.Database | null = null;
+  const readConnection = (): SQLite.Database => {
+    if (path === ':memory:') return writer;
+    if (reader === null) {
+      reader = new SQLite(path, { readonly: true });
+      reader.pragma('busy_timeout = 5000');
+    }
+    return reader;
+  };
+
+  // The shape Kysely's SqliteDialect expects, converting booleans on the way in.
+  const kyselyView = {
+    close: () => writer.close(),
+    prepare(sql: string) {
+      const statement = writer.prepare(sql);
+      return {
+        get reader() {
+          return statement.reader;
+        },
+        all: (parameters: readonly unknown[]) => statement.all(...bindable(parameters)),
+        run: (parameters: readonly unknown[]) => statement.run(...bindable(parameters)),
+        iterate: (parameters: readonly unknown[]) => statement.iterate(...bindable(parameters)),
+      };
+    },
+  };
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: kyselyView }) });
+
+  return {
+    db,
+    dialect: 'sqlite',
+    location: path,
+    prepare<Row>(_name: string, query: CompiledQuery<Row>): PreparedQuery<Row> {
+      let statement: SQLite.Statement | null = null;
+      return {
+        execute(parameters) {
+          statement ??= readConnection().prepare(query.sql);
+          return Promise.resolve(statement.all(...bindable(parameters)) as Row[]);
+        },
+      };
+    },
+    isUniqueViolation: (error) =>
+      error instanceof SQLite.SqliteError &&
+      (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
+    async close() {
+      await db.destroy();
+      reader?.close();
+    },
+  };
+}
+
+const PG_TIMESTAMPTZ = 1184;
+const PG_INT8 = 20;
+
+/** `2026-11-27 23:29:42.74841+00` (the session runs in UTC) -> `2026-11-27T23:29:42.748410Z`. */
+export function pgTimestampToIso(text: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?([+-]\d{2}(?::?\d{2})?)?$/.exec(
+    text,
+  );
+  if (match === null) return text;
+  const [, day, time, fraction = '', offset = '+00'] = match;
+  if (/^[+-]00(:?00)?$/.test(offset)) return `${day}T${time}.${fraction.padEnd(6, '0')}Z`;
+  // Only reached if the session time zone is not UTC: go through Date, keeping the microseconds.
+  const millis = Date.parse(`${day}T${time}${offset.length === 3 ? `${offset}:00` : offset}`);
+  return `${new Date(millis).toISOString().slice(0, 19)}.${fraction.padEnd(6, '0')}Z`;
+}
+
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_TIMESTAMPTZ) return pgTimestampToIso;
+    // BIGINT: counts and cents. Every value keygate stores fits in 2^53.
+    if (oid === PG_INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
+  },
+};
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable)';
+  }
+}
+
+function openPostgres(url: string, poolSize: number): KeygateDatabase {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: pgTypes,
+    options: '-c TimeZone=UTC',
+    connectionTimeoutMillis: 5000,
+  });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    location: redactUrl(url),
+    prepare<Row>(name: string, query: CompiledQuery<Row>): PreparedQuery<Row> {
+      return {
+        async execute(parameters) {
+          const result = await pool.query({ name, text: query.sql, values: parameters as unknown[] });
+          return result.rows as Row[];
+        },
+      };
+    },
+    isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === '23505',
+    async close() {
+      await db.destroy();
+    },
+  };
+}

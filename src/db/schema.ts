@@ -1,0 +1,70 @@
+// Table types, declared once; Selectable/Insertable/Updateable views are derived from them.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * A timestamp column. The database layer reads every timestamp as an ISO 8601 UTC string with
+ * microseconds (`2026-11-27T23:29:42.748410Z`) on both dialects, and writes the same form.
+ */
+export type Timestamp = string;
+
+/** Booleans come back as 0/1 from SQLite and true/false from PostgreSQL; repositories normalise. */
+export type DbBoolean = ColumnType<boolean | number, boolean, boolean>;
+
+/** Django's auth_user, column for column. */
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  email: ColumnType<string, string | undefined, string>;
+  password: string;
+  first_name: ColumnType<string, string | undefined, string>;
+  last_name: ColumnType<string, string | undefined, string>;
+  is_active: DbBoolean;
+  is_staff: DbBoolean;
+  is_superuser: DbBoolean;
+  date_joined: Timestamp;
+  last_login: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+}
+
+/** API tokens under both policies; `digest` (SHA-256 of the key) is the only lookup column. */
+export interface TokensTable {
+  id: Generated<number>;
+  user_id: number;
+  digest: string;
+  /** The plaintext key, kept only under the DRF policy; null under `hashed`. */
+  key: string | null;
+  /** The first characters of the key, safe to display. */
+  hint: string;
+  name: ColumnType<string, string | undefined, string>;
+  created: Timestamp;
+  expires_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  last_used_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** Space-separated scope names; empty means unrestricted. */
+  scopes: ColumnType<string, string | undefined, string>;
+}
+
+/** The seed's Product model; prices are integer cents, never floating point. */
+export interface ProductsTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  price_cents: number;
+  stock: number;
+  created: Timestamp;
+  updated: Timestamp;
+}
+
+/** The whole database as Kysely sees it. */
+export interface Database {
+  users: UsersTable;
+  tokens: TokensTable;
+  products: ProductsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type TokenRow = Selectable<TokensTable>;
+export type NewTokenRow = Insertable<TokensTable>;
+export type ProductRow = Selectable<ProductsTable>;
+export type NewProductRow = Insertable<ProductsTable>;
+export type ProductUpdate = Updateable<ProductsTable>;

@@ -1,0 +1,109 @@
+// Error classes with DRF's status codes and bodies; one error handler turns them into responses.
+
+/** Field name -> messages, in field order; `non_field_errors` for errors about the whole input. */
+export type FieldErrors = Record<string, string[]>;
+
+/** Base of every error the API answers with on purpose. `body` is sent as JSON. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    readonly body: unknown,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : code);
+    this.name = new.target.name;
+  }
+}
+
+/** Errors whose body is DRF's `{"detail": "..."}`. */
+export class DetailError extends ApiError {
+  constructor(
+    statusCode: number,
+    code: string,
+    detail: string,
+    headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(statusCode, code, { detail }, headers);
+  }
+}
+
+/** No credentials came with a request that needs them (401 with WWW-Authenticate, or 403). */
+export class NotAuthenticated extends DetailError {
+  constructor(detail = 'Authentication credentials were not provided.') {
+    super(401, 'not_authenticated', detail);
+  }
+}
+
+/** Credentials came and were wrong (401 with WWW-Authenticate, or 403). */
+export class AuthenticationFailed extends DetailError {
+  constructor(detail = 'Incorrect authentication credentials.') {
+    super(401, 'authentication_failed', detail);
+  }
+}
+
+/** The user is known but may not do this. */
+export class PermissionDenied extends DetailError {
+  constructor(detail = 'You do not have permission to perform this action.') {
+    super(403, 'permission_denied', detail);
+  }
+}
+
+/** No such object or path. */
+export class NotFound extends DetailError {
+  constructor(detail = 'Not found.') {
+    super(404, 'not_found', detail);
+  }
+}
+
+/** The route exists but not for this method. */
+export class MethodNotAllowed extends DetailError {
+  constructor(method: string, allow?: string) {
+    super(405, 'method_not_allowed', `Method "${method}" not allowed.`, allow ? { allow } : {});
+  }
+}
+
+/** Nothing the client accepts can be produced. */
+export class NotAcceptable extends DetailError {
+  constructor() {
+    super(406, 'not_acceptable', 'Could not satisfy the request Accept header.');
+  }
+}
+
+/** The body's media type is not one the view parses. */
+export class UnsupportedMediaType extends DetailError {
+  constructor(mediaType: string) {
+    super(415, 'unsupported_media_type', `Unsupported media type "${mediaType}" in request.`);
+  }
+}
+
+/** The body could not be parsed. */
+export class ParseError extends DetailError {
+  constructor(detail: string) {
+    super(400, 'parse_error', detail);
+  }
+}
+
+/** Too many attempts; `retryAfter` in whole seconds. */
+export class Throttled extends DetailError {
+  constructor(retryAfter: number) {
+    super(429, 'throttled', `Request was throttled. Expected available in ${retryAfter} seconds.`, {
+      'retry-after': String(retryAfter),
+    });
+  }
+}
+
+/** Input failed validation: 400 with messages per field. */
+export class ValidationError extends ApiError {
+  constructor(readonly fields: FieldErrors) {
+    super(400, 'invalid', fields);
+  }
+}
+
+/** A domain object named on the command line or in a form does not exist. */
+export class DoesNotExist extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DoesNotExist';
+  }
+}

@@ -1,0 +1,133 @@
+// Creating users, checking their passwords and changing their state; emits the user.* events.
+import type { KeygateDatabase } from '../db/database.js';
+import { DoesNotExist, ValidationError, type FieldErrors } from '../errors.js';
+import type { EventBus } from '../signals/event-bus.js';
+import { nowTimestamp } from '../time.js';
+import { checkDummyPassword, checkPassword, hashPassword, unusablePassword } from './passwords.js';
+import type { User } from './user.js';
+import type { UserRepository } from './user-repository.js';
+import { emailErrors, usernameErrors } from './user-validation.js';
+
+/** What it takes to create a user; a null password makes it unusable (no password login). */
+export interface NewUser {
+  readonly username: string;
+  readonly email?: string;
+  readonly password: string | null;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly isActive?: boolean;
+  readonly isStaff?: boolean;
+  readonly isSuperuser?: boolean;
+}
+
+/** The dependencies of the user service. */
+export interface UserServiceDeps {
+  readonly database: KeygateDatabase;
+  readonly users: UserRepository;
+  readonly events: EventBus;
+}
+
+/** Creates the user service. */
+export function createUserService({ database, users, events }: UserServiceDeps) {
+  const db = database.db;
+
+  async function requireUser(username: string): Promise<User> {
+    const user = await users.findByUsername(username);
+    if (!user) throw new DoesNotExist(`user ${username} does not exist`);
+    return user;
+  }
+
+  async function update(user: User, changes: Parameters<UserRepository['update']>[1], changed: string[]) {
+    return db.transaction().execute(async (trx) => {
+      const updated = await users.update(user.id, changes, trx);
+      if (!updated) throw new DoesNotExist(`user ${user.username} does not exist`);
+      await events.emit('user.updated', { user: updated, changed }, { trx });
+      return updated;
+    });
+  }
+
+  return {
+    /**
+     * Creates a user and emits `user.created` in the same transaction (the built-in listener
+     * creates its token there). Throws ValidationError for a bad or taken username or e-mail.
+     */
+    async createUser(input: NewUser): Promise<User> {
+      const errors: FieldErrors = {};
+      const username = usernameErrors(input.username);
+      if (username.length > 0) errors.username = username;
+      const email = emailErrors(input.email ?? '');
+      if (email.length > 0) errors.email = email;
+      if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+
+      const passwordHash = input.password === null ? unusablePassword() : await hashPassword(input.password);
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const user = await users.insert(
+            {
+              username: input.username,
+              email: input.email ?? '',
+              password: passwordHash,
+              first_name: input.firstName ?? '',
+              last_name: input.lastName ?? '',
+              is_active: input.isActive ?? true,
+              is_staff: input.isStaff ?? false,
+              is_superuser: input.isSuperuser ?? false,
+              date_joined: nowTimestamp(),
+            },
+            trx,
+          );
+          await events.emit('user.created', { user }, { trx });
+          return user;
+        });
+      } catch (error) {
+        if (database.isUniqueViolation(error)) {
+          throw new ValidationError({ username: ['A user with that username already exists.'] });
+        }
+        throw error;
+      }
+    },
+
+    /**
+     * Django's ModelBackend: the user if the username matches exactly, the password checks and the
+     * account is active; otherwise null. An unknown username costs one hash check all the same.
+     * A hash of an older kind is replaced with argon2id on success.
+     */
+    async authenticate(username: string, password: string): Promise<User | null> {
+      const found = await users.findWithPassword(username);
+      if (!found) {
+        await checkDummyPassword(password);
+        return null;
+      }
+      const check = await checkPassword(password, found.passwordHash);
+      if (!check.ok || !found.user.isActive) return null;
+      if (check.needsRehash) {
+        await users.replacePasswordHash(found.user.id, found.passwordHash, await hashPassword(password));
+      }
+      return found.user;
+    },
+
+    findByUsername: (username: string) => users.findByUsername(username),
+    findById: (id: number) => users.findById(id),
+    requireUser,
+
+    /** Sets a new password (the caller has validated it). */
+    async setPassword(username: string, password: string): Promise<User> {
+      const user = await requireUser(username);
+      return update(user, { password: await hashPassword(password) }, ['password']);
+    },
+
+    /** Activates or deactivates an account; an inactive user's token stops working at once. */
+    async setActive(username: string, active: boolean): Promise<User> {
+      const user = await requireUser(username);
+      return update(user, { is_active: active }, ['is_active']);
+    },
+
+    /** Records a successful interactive login. */
+    async touchLastLogin(user: User): Promise<void> {
+      await users.update(user.id, { last_login: nowTimestamp() });
+    },
+  };
+}
+
+/** The user service's interface. */
+export type UserService = ReturnType<typeof createUserService>;

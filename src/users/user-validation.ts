@@ -1,0 +1,35 @@
+// Django's rules for usernames, e-mail addresses and passwords, with Django's messages.
+
+/** Django's UnicodeUsernameValidator: letters, digits and @ . + - _ only. */
+const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]+$/u;
+
+/** Messages for a username, empty when it is acceptable (uniqueness is checked by the database). */
+export function usernameErrors(username: string): string[] {
+  if (username.length === 0) return ['This field may not be blank.'];
+  const errors: string[] = [];
+  const length = [...username].length;
+  if (length > 150) errors.push(`Ensure this value has at most 150 characters (it has ${length}).`);
+  if (!USERNAME_PATTERN.test(username)) {
+    errors.push(
+      'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+    );
+  }
+  return errors;
+}
+
+/** Messages for an e-mail address (empty is allowed, as in Django's auth_user). */
+export function emailErrors(email: string): string[] {
+  if (email === '') return [];
+  if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/u.test(email))
+    return ['Enter a valid email address.'];
+  return [];
+}
+
+/** Django's default password validators that need no word list: minimum length, not all digits. */
+export function passwordErrors(password: string): string[] {
+  const errors: string[] = [];
+  if ([...password].length < 8)
+    errors.push('This password is too short. It must contain at least 8 characters.');
+  if (/^\d+$/.test(password)) errors.push('This password is entirely numeric.');
+  return errors;
+}

@@ -1,0 +1,49 @@
+// The user as the rest of keygate sees it: Django's auth_user without the password hash.
+import type { UserRow } from '../db/schema.js';
+
+/** A user account. The password hash never leaves the repository except for checking. */
+export interface User {
+  readonly id: number;
+  readonly username: string;
+  readonly email: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly isActive: boolean;
+  readonly isStaff: boolean;
+  readonly isSuperuser: boolean;
+  readonly dateJoined: string;
+  readonly lastLogin: string | null;
+}
+
+/** The user columns as selected, with booleans as either dialect returns them. */
+export type UserColumns = Omit<UserRow, 'password'>;
+
+/** Maps a row to a User (booleans arrive as 0/1 from SQLite). */
+export function toUser(row: UserColumns): User {
+  return {
+    id: Number(row.id),
+    username: row.username,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    isActive: Boolean(row.is_active),
+    isStaff: Boolean(row.is_staff),
+    isSuperuser: Boolean(row.is_superuser),
+    dateJoined: row.date_joined,
+    lastLogin: row.last_login,
+  };
+}
+
+/** Column names of a user, for selects that must not read the password. */
+export const USER_COLUMNS = [
+  'id',
+  'username',
+  'email',
+  'first_name',
+  'last_name',
+  'is_active',
+  'is_staff',
+  'is_superuser',
+  'date_joined',
+  'last_login',
+] as const;
