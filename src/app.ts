@@ -2,9 +2,17 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TokenAuthentication } from './auth/authentication.js';
 import type { AccessPolicy } from './auth/access.js';
-import { IsAuthenticated } from './auth/permissions.js';
+import { AllowAny, IsAuthenticated } from './auth/permissions.js';
+import { registerTokenRoutes } from './authtoken/token-routes.js';
 import { NotFound } from './errors.js';
-import { errorHandler, JSON_TYPE } from './http/error-handler.js';
+import { allowedHostsHook } from './http/allowed-hosts.js';
+import { registerBodyParsers } from './http/body-parsers.js';
+import { errorHandler } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { jsonRenderer } from './http/render.js';
+import { ApiRouter } from './http/router.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
+import { productResource } from './products/product-resource.js';
 import type { Keygate } from './keygate.js';
 
 /** Options for building the app. */
@@ -45,15 +53,19 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   app.decorateRequest('user', null);
   app.decorateRequest('auth', null);
   app.decorateRequest('authenticators', null);
+  app.decorateRequest('negotiated', null);
 
-  // DRF sends `application/json` without a charset parameter; Fastify always adds one.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') {
-      reply.header('content-type', JSON_TYPE);
-    }
-    return payload;
-  });
   app.setErrorHandler(errorHandler);
+  app.addHook('onRequest', allowedHostsHook(keygate.config.allowedHosts));
+  registerSecurityHeaders(app);
+  registerBodyParsers(app);
+  registerOpenApi(app);
+
+  const renderers = [jsonRenderer];
+  new ApiRouter()
+    .register(productResource(keygate.database.db, app.tokenProtected))
+    .install(app, renderers, { authentication: [], permissions: [AllowAny] });
+  registerTokenRoutes(app);
   app.setNotFoundHandler(() => {
     throw new NotFound();
   });

@@ -8,7 +8,7 @@ import {
   UnsupportedMediaType,
 } from '../errors.js';
 
-/** DRF's JSON media type: no charset parameter. */
+/** DRF's JSON media type: no charset parameter (bodies go out as Buffers so Fastify keeps it so). */
 export const JSON_TYPE = 'application/json';
 
 function fastifyErrorToApiError(error: FastifyError, request: FastifyRequest): ApiError | null {
@@ -54,5 +54,12 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     if (header === undefined) status = 403;
     else void reply.header('www-authenticate', header);
   }
-  void reply.code(status).headers(apiError.headers).type(JSON_TYPE).send(JSON.stringify(apiError.body));
+  void reply.code(status).headers(apiError.headers);
+  const negotiated = request.negotiated;
+  if (negotiated) {
+    const body = negotiated.renderer.render(apiError.body, negotiated.accepted);
+    void reply.type(negotiated.accepted.text).send(Buffer.from(body));
+  } else {
+    void reply.type(JSON_TYPE).send(Buffer.from(JSON.stringify(apiError.body)));
+  }
 }

@@ -58,10 +58,12 @@ async function verifyDjangoPbkdf2(password: string, encoded: string): Promise<bo
 
 /**
  * Checks a password against a stored hash: keygate's argon2id, Django's `argon2$argon2id$...`
- * and Django's `pbkdf2_sha256$iterations$salt$hash`. Unusable (`!...`) and unknown formats never match.
+ * and Django's `pbkdf2_sha256$iterations$salt$hash`. Unusable (`!...`) and unknown formats never
+ * match, and cost one dummy check all the same (Django's fix for CVE-2024-39329: otherwise the
+ * response time tells which accounts exist without a password).
  */
 export async function checkPassword(password: string, encoded: string): Promise<PasswordCheck> {
-  if (!isUsablePassword(encoded)) return FAIL;
+  if (!isUsablePassword(encoded)) return failAfterDummyCheck(password);
   try {
     if (encoded.startsWith('$argon2')) {
       const ok = await verify(encoded, password);
@@ -77,9 +79,9 @@ export async function checkPassword(password: string, encoded: string): Promise<
     }
   } catch {
     // A malformed stored hash is a failed check, never an error shown to the client.
-    return FAIL;
+    return failAfterDummyCheck(password);
   }
-  return FAIL;
+  return failAfterDummyCheck(password);
 }
 
 // Cached: hashing it costs as much as a real check, and it is only ever used to spend that time.
@@ -92,4 +94,9 @@ let dummyHash: Promise<string> | null = null;
 export async function checkDummyPassword(password: string): Promise<void> {
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   await verify(await dummyHash, password).catch(() => false);
+}
+
+async function failAfterDummyCheck(password: string): Promise<PasswordCheck> {
+  await checkDummyPassword(password);
+  return FAIL;
 }

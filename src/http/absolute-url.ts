@@ -1,0 +1,7 @@
+// Django's request.build_absolute_uri(): scheme, the Host header, and the path as requested.
+import type { FastifyRequest } from 'fastify';
+
+/** The absolute URL of `path` (default: this request's path and query) on the host the client used. */
+export function absoluteUrl(request: FastifyRequest, path: string = request.url): string {
+  return `${request.protocol}://${request.headers.host ?? 'localhost'}${path}`;
+}

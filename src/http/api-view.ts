@@ -1,0 +1,206 @@
+// DRF's APIView on Fastify: negotiation, authentication, permissions, method check, then the handler.
+import type {} from '@fastify/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
+import { authenticate, type AccessPolicy } from '../auth/access.js';
+import { checkPermissions } from '../auth/permissions.js';
+import { MethodNotAllowed, NotFound } from '../errors.js';
+import { selectRenderer, type Negotiated } from './negotiation.js';
+import type { Renderer } from './render.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The renderer and media type chosen for this response (null outside API views). */
+    negotiated: Negotiated | null;
+  }
+}
+
+/** The methods a view can implement; HEAD follows GET and OPTIONS is answered by the view. */
+export type ViewMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a handler returns; the view renders it with the negotiated renderer. */
+export interface ApiResponse {
+  readonly status: number;
+  /** The response data; undefined for an empty body (204). */
+  readonly data?: unknown;
+}
+
+/** A handler gets the request with user/auth set and the URL's lookup value, if any. */
+export type ApiHandler = (
+  request: FastifyRequest,
+  lookup: string | undefined,
+) => Promise<ApiResponse> | ApiResponse;
+
+/** A view: DRF's APIView attributes plus its handlers. */
+export interface ApiViewDefinition {
+  /** DRF's view name, shown by OPTIONS ("Product List"). */
+  readonly name: string;
+  readonly description?: string;
+  /** Fastify path ending in `/`; a final `:param/` segment is the lookup (`/product_api/:pk/`). */
+  readonly url: string;
+  readonly access: AccessPolicy;
+  readonly renderers: readonly Renderer[];
+  /** Media types the view parses, for OPTIONS (the app's content-type parsers do the parsing). */
+  readonly parses: readonly string[];
+  readonly handlers: Partial<Record<ViewMethod, ApiHandler>>;
+  /** OpenAPI schemas per method (documentation only; validation is DRF's, in the handlers). */
+  readonly schemas?: Partial<Record<ViewMethod, FastifySchema>>;
+  /** DRF's metadata `actions` for OPTIONS: field descriptions per method the user may use. */
+  readonly actions?: (request: FastifyRequest) => Record<string, unknown> | undefined;
+}
+
+const METHOD_ORDER: readonly ViewMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const ALL_METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+// DRF's format suffix: `/product_api.json`, `/product_api/1.json`.
+const SUFFIXED_LOOKUP = /^([^/.]+)\.([a-z0-9]+)$/;
+const PLAIN_LOOKUP = /^[^/.]+$/;
+
+/** DRF's `Allow` value: implemented methods in http_method_names order, then HEAD and OPTIONS. */
+export function allowHeader(handlers: ApiViewDefinition['handlers']): string {
+  const methods: string[] = METHOD_ORDER.filter((m) => handlers[m] !== undefined);
+  if (handlers.GET) methods.push('HEAD');
+  methods.push('OPTIONS');
+  return methods.join(', ');
+}
+
+/** Sends data with the negotiated renderer. */
+export function sendRendered(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  data: unknown,
+): FastifyReply {
+  const negotiated = request.negotiated;
+  if (negotiated === null) throw new Error('sendRendered outside an API view');
+  if (data === undefined) return reply.code(status).removeHeader('content-type').send();
+  // A Buffer keeps the negotiated Content-Type exactly (Fastify rewrites it for strings).
+  return reply
+    .code(status)
+    .type(negotiated.accepted.text)
+    .send(Buffer.from(negotiated.renderer.render(data, negotiated.accepted)));
+}
+
+interface RouteInfo {
+  readonly lookupParam: string | null;
+  readonly base: string;
+}
+
+function describeUrl(url: string): RouteInfo {
+  if (!url.endsWith('/')) throw new Error(`API view URLs end with a slash: ${url}`);
+  const match = /\/:([A-Za-z_]\w*)\/$/.exec(url);
+  return { lookupParam: match ? match[1]! : null, base: url.slice(0, -1) };
+}
+
+/** The lookup value and format suffix carried by a request's URL. */
+interface UrlParts {
+  readonly lookup: string | undefined;
+  readonly format: string | undefined;
+}
+
+/**
+ * Registers a view at its URL with DRF's URL conventions: `url` itself, a `.format` suffix, and a
+ * 301 to the slashed URL from the unslashed one (Django's APPEND_SLASH, before any authentication).
+ */
+export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): void {
+  const info = describeUrl(view.url);
+  const allow = allowHeader(view.handlers);
+  const offeredTypes = view.renderers.map((r) => r.mediaType);
+
+  function urlParts(request: FastifyRequest, slashed: boolean): UrlParts | 'redirect' {
+    const params = request.params as Record<string, string>;
+    const query = request.query as Record<string, unknown>;
+    const queryFormat = typeof query.format === 'string' ? query.format : undefined;
+    if (info.lookupParam === null) {
+      if (params.format !== undefined) {
+        if (!/^[a-z0-9]+$/.test(params.format)) throw new NotFound();
+        return { lookup: undefined, format: params.format };
+      }
+      return slashed ? { lookup: undefined, format: queryFormat } : 'redirect';
+    }
+    const raw = params[info.lookupParam] ?? '';
+    const suffixed = SUFFIXED_LOOKUP.exec(raw);
+    if (suffixed) return { lookup: suffixed[1], format: suffixed[2] };
+    if (!PLAIN_LOOKUP.test(raw)) throw new NotFound();
+    if (!slashed) return 'redirect';
+    return { lookup: raw, format: queryFormat };
+  }
+
+  async function dispatch(request: FastifyRequest, reply: FastifyReply, parts: UrlParts): Promise<unknown> {
+    const method = request.method === 'HEAD' ? 'GET' : (request.method as ViewMethod | 'OPTIONS');
+    if (method === 'OPTIONS') {
+      const metadata: Record<string, unknown> = {
+        name: view.name,
+        description: view.description ?? '',
+        renders: offeredTypes,
+        parses: view.parses,
+      };
+      const actions = view.actions?.(request);
+      if (actions && Object.keys(actions).length > 0) metadata.actions = actions;
+      return sendRendered(request, reply, 200, metadata);
+    }
+    const handler = view.handlers[method];
+    if (!handler) throw new MethodNotAllowed(request.method);
+    const result = await handler(request, parts.lookup);
+    return sendRendered(request, reply, result.status, result.data);
+  }
+
+  /** DRF's `initial()`: negotiation, then authentication and permissions, then the method check. */
+  async function initial(request: FastifyRequest, reply: FastifyReply, parts: UrlParts): Promise<void> {
+    void reply.header('allow', allow).header('vary', 'Accept');
+    request.negotiated = selectRenderer(view.renderers, request.headers.accept, parts.format);
+    await authenticate(request, view.access.authentication);
+    checkPermissions(request, view.access.permissions);
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    if (method !== 'OPTIONS' && !view.handlers[method as ViewMethod])
+      throw new MethodNotAllowed(request.method);
+  }
+
+  const routeFor = (
+    url: string,
+    slashed: boolean,
+    methods: readonly HTTPMethods[],
+    schema?: FastifySchema,
+  ) => {
+    app.route({
+      method: methods as HTTPMethods[],
+      url,
+      ...(schema && { schema }),
+      exposeHeadRoute: false,
+      // Schemas document the route; input is validated by the handlers with DRF's rules and messages.
+      validatorCompiler: () => () => true,
+      async onRequest(request, reply) {
+        const parts = urlParts(request, slashed);
+        if (parts === 'redirect') return;
+        await initial(request, reply, parts);
+      },
+      async handler(request, reply) {
+        const parts = urlParts(request, slashed);
+        if (parts === 'redirect') {
+          const search = request.url.indexOf('?');
+          const target = `${request.url.slice(0, search === -1 ? undefined : search).replace(/\/?$/, '/')}${search === -1 ? '' : request.url.slice(search)}`;
+          return reply.code(301).header('location', target).type('text/html; charset=utf-8').send('');
+        }
+        return dispatch(request, reply, parts);
+      },
+    });
+  };
+
+  // The main URL: one route per implemented method (documented), one for everything else (405s).
+  const implemented = METHOD_ORDER.filter((m) => view.handlers[m] !== undefined);
+  for (const method of implemented) {
+    routeFor(view.url, true, method === 'GET' ? ['GET', 'HEAD'] : [method], view.schemas?.[method]);
+  }
+  const rest = ALL_METHODS.filter(
+    (m) => !implemented.includes(m as ViewMethod) && !(m === 'HEAD' && view.handlers.GET),
+  );
+  routeFor(view.url, true, rest, { hide: true });
+
+  // Unslashed: a redirect, or a suffixed lookup (`/product_api/1.json`).
+  if (info.base !== '') routeFor(info.base, false, ALL_METHODS, { hide: true });
+  if (info.lookupParam === null) {
+    // `/product_api.json` and `/product_api.json/` (the root: `/.json`).
+    const stem = info.base === '' ? '/' : info.base;
+    for (const url of [`${stem}.:format`, `${stem}.:format/`]) {
+      routeFor(url, true, ALL_METHODS, { hide: true });
+    }
+  }
+}

@@ -1,0 +1,238 @@
+// DRF's ModelViewSet + router registration: one definition gives the list and detail views.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TSchema } from 'typebox';
+import type { AccessPolicy } from '../auth/access.js';
+import { checkPermissions } from '../auth/permissions.js';
+import { ApiError, NotFound, ValidationError, type FieldErrors } from '../errors.js';
+import { absoluteUrl } from './absolute-url.js';
+import { registerApiView, type ApiViewDefinition } from './api-view.js';
+import { PARSED_MEDIA_TYPES, requestData } from './body-parsers.js';
+import { paginate, pageWindow, type PageWindow } from './pagination.js';
+import type { Renderer } from './render.js';
+
+/** How a write is validated: all fields (POST, PUT) or only those given (PATCH). */
+export type ValidationMode = 'create' | 'update' | 'partial';
+
+/** A validation outcome, DRF's `serializer.is_valid()`. */
+export type Validated<Input> =
+  { readonly ok: true; readonly value: Input } | { readonly ok: false; readonly errors: FieldErrors };
+
+/** The storage a resource needs; ids are positive integers. */
+export interface ResourceRepository<Item, Input> {
+  list(window: PageWindow): Promise<Item[]>;
+  count(): Promise<number>;
+  get(id: number): Promise<Item | undefined>;
+  create(input: Input): Promise<Item>;
+  update(id: number, input: Partial<Input>): Promise<Item | undefined>;
+  delete(id: number): Promise<boolean>;
+}
+
+/** DRF's SimpleMetadata description of one serializer field, for OPTIONS. */
+export type FieldMetadata = Readonly<Record<string, string | number | boolean>>;
+
+/** Everything that makes a resource: the ModelViewSet's attributes. */
+export interface ResourceDefinition<Item, Input> {
+  /** URL prefix, e.g. `product_api`: `/product_api/` and `/product_api/{id}/`. */
+  readonly prefix: string;
+  /** The model's verbose name, e.g. `Product` (views are "Product List" and "Product Instance"). */
+  readonly name: string;
+  readonly access: AccessPolicy;
+  readonly repository: ResourceRepository<Item, Input>;
+  validate(data: Readonly<Record<string, unknown>>, mode: ValidationMode): Validated<Input | Partial<Input>>;
+  /** The item as the API shows it (the serializer's `to_representation`). */
+  represent(item: Item): Record<string, unknown>;
+  /** Field name -> SimpleMetadata field info, in field order. */
+  readonly fields: Readonly<Record<string, FieldMetadata>>;
+  /** OpenAPI: the item as returned and the body accepted. */
+  readonly schemas: { readonly item: TSchema; readonly input: TSchema };
+}
+
+// Django casts a URL's pk with int(): sign, digits and underscores between digits are accepted.
+const PK_PATTERN = /^\+?\d+(?:_\d+)*$/;
+
+/** The id a detail URL names, or a 404 (`/abc/`, `/-1/` and ids past 2^53 name nothing). */
+export function parsePk(raw: string | undefined): number {
+  if (raw === undefined || !PK_PATTERN.test(raw)) throw new NotFound();
+  const id = Number(raw.replace(/[+_]/g, ''));
+  if (!Number.isSafeInteger(id)) throw new NotFound();
+  return id;
+}
+
+function pythonTypeName(data: unknown): string {
+  if (Array.isArray(data)) return 'list';
+  if (typeof data === 'string') return 'str';
+  if (typeof data === 'boolean') return 'bool';
+  if (typeof data === 'number') return Number.isInteger(data) ? 'int' : 'float';
+  return 'NoneType';
+}
+
+/** DRF's Serializer.to_internal_value checks on the body as a whole. */
+export function requireMapping(data: unknown): Readonly<Record<string, unknown>> {
+  if (data === null) throw new ValidationError({ non_field_errors: ['No data provided'] });
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ValidationError({
+      non_field_errors: [`Invalid data. Expected a dictionary, but got ${pythonTypeName(data)}.`],
+    });
+  }
+  return data as Readonly<Record<string, unknown>>;
+}
+
+function validated<Input>(result: Validated<Input>): Input {
+  if (!result.ok) throw new ValidationError(result.errors);
+  return result.value;
+}
+
+/** Whether the request's user would be allowed `method` on this resource (OPTIONS' actions). */
+function mayUse(request: FastifyRequest, access: AccessPolicy, method: string): boolean {
+  const original = request.method;
+  try {
+    Object.defineProperty(request, 'method', { value: method, configurable: true });
+    checkPermissions(request, access.permissions);
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError) return false;
+    throw error;
+  } finally {
+    Object.defineProperty(request, 'method', { value: original, configurable: true });
+  }
+}
+
+/** Registers the list and detail views of a resource. Returns the list URL path. */
+export function registerResource<Item, Input>(
+  app: FastifyInstance,
+  resource: ResourceDefinition<Item, Input>,
+  renderers: readonly Renderer[],
+): string {
+  const { repository, access } = resource;
+  const listUrl = `/${resource.prefix}/`;
+  const tags = [resource.prefix];
+  const common: Pick<ApiViewDefinition, 'access' | 'renderers' | 'parses'> = {
+    access,
+    renderers,
+    parses: PARSED_MEDIA_TYPES,
+  };
+  const itemRef = resource.schemas.item;
+  const security = [{ TokenAuth: [] }];
+
+  registerApiView(app, {
+    ...common,
+    name: `${resource.name} List`,
+    url: listUrl,
+    handlers: {
+      async GET(request) {
+        const window = pageWindow(request.query as Record<string, unknown>);
+        const [count, items] = await Promise.all([repository.count(), repository.list(window)]);
+        return {
+          status: 200,
+          data: paginate(
+            absoluteUrl(request),
+            window,
+            count,
+            items.map((item) => resource.represent(item)),
+          ),
+        };
+      },
+      async POST(request) {
+        const input = validated(resource.validate(requireMapping(requestData(request)), 'create')) as Input;
+        return { status: 201, data: resource.represent(await repository.create(input)) };
+      },
+    },
+    actions: (request) => (mayUse(request, access, 'POST') ? { POST: resource.fields } : undefined),
+    schemas: {
+      GET: {
+        tags,
+        summary: `List ${resource.name.toLowerCase()}s (limit/offset pages, ordered by id)`,
+        security,
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1 }, offset: { type: 'integer', minimum: 0 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              count: { type: 'integer' },
+              next: { type: ['string', 'null'] },
+              previous: { type: ['string', 'null'] },
+              results: { type: 'array', items: itemRef },
+            },
+          },
+        },
+      },
+      POST: {
+        tags,
+        summary: `Create a ${resource.name.toLowerCase()}`,
+        security,
+        body: resource.schemas.input,
+        response: { 201: itemRef },
+      },
+    },
+  });
+
+  const detail = async (request: FastifyRequest, lookup: string | undefined): Promise<Item> => {
+    const item = await repository.get(parsePk(lookup));
+    if (item === undefined) throw new NotFound();
+    return item;
+  };
+  const write = async (request: FastifyRequest, lookup: string | undefined, mode: ValidationMode) => {
+    const id = parsePk(lookup);
+    if ((await repository.get(id)) === undefined) throw new NotFound();
+    const input = validated(resource.validate(requireMapping(requestData(request)), mode));
+    const updated = await repository.update(id, input);
+    if (updated === undefined) throw new NotFound();
+    return { status: 200, data: resource.represent(updated) };
+  };
+  const params = { type: 'object', properties: { pk: { type: 'integer' } }, required: ['pk'] };
+
+  registerApiView(app, {
+    ...common,
+    name: `${resource.name} Instance`,
+    url: `${listUrl}:pk/`,
+    handlers: {
+      GET: async (request, lookup) => ({
+        status: 200,
+        data: resource.represent(await detail(request, lookup)),
+      }),
+      PUT: (request, lookup) => write(request, lookup, 'update'),
+      PATCH: (request, lookup) => write(request, lookup, 'partial'),
+      async DELETE(_request, lookup) {
+        if (!(await repository.delete(parsePk(lookup)))) throw new NotFound();
+        return { status: 204 };
+      },
+    },
+    actions: (request) => (mayUse(request, access, 'PUT') ? { PUT: resource.fields } : undefined),
+    schemas: {
+      GET: {
+        tags,
+        summary: `Retrieve a ${resource.name.toLowerCase()}`,
+        security,
+        params,
+        response: { 200: itemRef },
+      },
+      PUT: {
+        tags,
+        summary: `Replace a ${resource.name.toLowerCase()}`,
+        security,
+        params,
+        body: resource.schemas.input,
+        response: { 200: itemRef },
+      },
+      PATCH: {
+        tags,
+        summary: `Update some fields of a ${resource.name.toLowerCase()}`,
+        security,
+        params,
+        body: resource.schemas.input,
+        response: { 200: itemRef },
+      },
+      DELETE: {
+        tags,
+        summary: `Delete a ${resource.name.toLowerCase()}`,
+        security,
+        params,
+        response: { 204: { type: 'null', description: 'Deleted' } },
+      },
+    },
+  });
+  return listUrl;
+}

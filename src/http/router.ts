@@ -1,0 +1,50 @@
+// DRF's DefaultRouter: resources under their prefixes and the API root listing them.
+import type { FastifyInstance } from 'fastify';
+import type { AccessPolicy } from '../auth/access.js';
+import { AllowAny } from '../auth/permissions.js';
+import { absoluteUrl } from './absolute-url.js';
+import { registerApiView } from './api-view.js';
+import { PARSED_MEDIA_TYPES } from './body-parsers.js';
+import type { Renderer } from './render.js';
+import { registerResource, type ResourceDefinition } from './resource.js';
+
+/** Collects resources, then registers them and the root view `GET /`. */
+export class ApiRouter {
+  readonly #resources: ResourceDefinition<unknown, unknown>[] = [];
+
+  /** Adds a resource (DRF's `router.register(prefix, viewset)`). */
+  register<Item, Input>(resource: ResourceDefinition<Item, Input>): this {
+    this.#resources.push(resource);
+    return this;
+  }
+
+  /** Registers every resource's views and the API root on `app`. */
+  install(app: FastifyInstance, renderers: readonly Renderer[], rootAccess: AccessPolicy): void {
+    const entries = this.#resources.map(
+      (resource) => [resource.prefix, registerResource(app, resource, renderers)] as const,
+    );
+    registerApiView(app, {
+      name: 'Api Root',
+      description: 'The default basic root view for DefaultRouter',
+      url: '/',
+      access: { ...rootAccess, permissions: [AllowAny] },
+      renderers,
+      parses: PARSED_MEDIA_TYPES,
+      handlers: {
+        GET: (request) => ({
+          status: 200,
+          data: Object.fromEntries(entries.map(([prefix, path]) => [prefix, absoluteUrl(request, path)])),
+        }),
+      },
+      schemas: {
+        GET: {
+          tags: ['root'],
+          summary: 'List the API resources with their absolute URLs',
+          response: {
+            200: { type: 'object', additionalProperties: { type: 'string', format: 'uri' } },
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,158 @@
+// DRF's ModelSerializer rules for Product input: presence, null and blank, then each field's coercion and validators.
+import type { FieldErrors } from '../errors.js';
+import {
+  MAX_STRING_LENGTH,
+  asciiDigits,
+  codePointLength,
+  isPythonWhitespace,
+  parseDecimalCents,
+  pythonNumberText,
+  pythonStrip,
+} from './decimal.js';
+
+/** The model's `max_length` for `name` (`description` is a TextField: no limit). */
+export const NAME_MAX_LENGTH = 100;
+/** `PositiveIntegerField`'s range as DRF maps it: `IntegerField(min_value=0, max_value=2147483647)`. */
+export const STOCK_MIN = 0;
+/** See {@link STOCK_MIN}. */
+export const STOCK_MAX = 2147483647;
+
+/** Validated writable fields; all four for create and update (PUT), only those given for partial (PATCH). */
+export interface ProductInput {
+  name?: string;
+  description?: string;
+  priceCents?: number;
+  stock?: number;
+}
+
+/** `create` (POST) and `update` (PUT) require every field; `partial` (PATCH) skips missing ones. */
+export type ProductValidationMode = 'create' | 'update' | 'partial';
+
+/** Outcome of {@link validateProduct}. */
+export type ProductValidation = { ok: true; value: ProductInput } | { ok: false; errors: FieldErrors };
+
+/** The messages DRF's Field, CharField and IntegerField raise for this model. */
+export const FIELD_MESSAGES = Object.freeze({
+  required: 'This field is required.',
+  null: 'This field may not be null.',
+  blank: 'This field may not be blank.',
+  invalidString: 'Not a valid string.',
+  nameMaxLength: `Ensure this field has no more than ${NAME_MAX_LENGTH} characters.`,
+  nullCharacters: 'Null characters are not allowed.',
+  invalidInteger: 'A valid integer is required.',
+  integerStringTooLarge: 'String value too large.',
+  stockMinValue: `Ensure this value is greater than or equal to ${STOCK_MIN}.`,
+  stockMaxValue: `Ensure this value is less than or equal to ${STOCK_MAX}.`,
+});
+
+type Checked<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly messages: string[] };
+
+const invalid = (...messages: string[]): Checked<never> => ({ ok: false, messages });
+
+/**
+ * DRF's `ProductSerializer(data=input, partial=mode === 'partial').is_valid()` for the writable
+ * fields, in field order (name, description, price, stock). `id`, `created`, `updated` and unknown
+ * keys are ignored; a key whose value is `undefined` counts as missing. The caller has already
+ * refused input that is not a JSON object.
+ */
+export function validateProduct(input: unknown, mode: ProductValidationMode): ProductValidation {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TypeError('validateProduct expects a plain object');
+  }
+  const data = input as Readonly<Record<string, unknown>>;
+  const errors: FieldErrors = {};
+  const value: ProductInput = {};
+  const run = <T>(field: string, toInternal: (raw: unknown) => Checked<T>, accept: (parsed: T) => void) => {
+    const raw = Object.hasOwn(data, field) ? data[field] : undefined;
+    let outcome: Checked<T>;
+    if (raw === undefined) {
+      if (mode === 'partial') return;
+      outcome = invalid(FIELD_MESSAGES.required);
+    } else if (raw === null) {
+      outcome = invalid(FIELD_MESSAGES.null);
+    } else {
+      outcome = toInternal(raw);
+    }
+    if (outcome.ok) accept(outcome.value);
+    else errors[field] = outcome.messages;
+  };
+  run(
+    'name',
+    (raw) => charField(raw, NAME_MAX_LENGTH),
+    (name) => (value.name = name),
+  );
+  run(
+    'description',
+    (raw) => charField(raw),
+    (description) => (value.description = description),
+  );
+  run('price', priceField, (cents) => (value.priceCents = cents));
+  run('stock', stockField, (stock) => (value.stock = stock));
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value };
+}
+
+/**
+ * CharField(trim_whitespace=True, allow_blank=False): the blank test, then `to_internal_value`
+ * (strings, and numbers through Python's `str()`), then every validator, whose messages accumulate:
+ * MaxLengthValidator, ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator.
+ */
+function charField(raw: unknown, maxLength?: number): Checked<string> {
+  if (typeof raw === 'string' && pythonStrip(raw) === '') return invalid(FIELD_MESSAGES.blank);
+  if (typeof raw !== 'string' && typeof raw !== 'number') return invalid(FIELD_MESSAGES.invalidString);
+  const text = pythonStrip(typeof raw === 'string' ? raw : pythonNumberText(raw));
+  const messages: string[] = [];
+  if (maxLength !== undefined && codePointLength(text) > maxLength)
+    messages.push(FIELD_MESSAGES.nameMaxLength);
+  if (text.includes('\0')) messages.push(FIELD_MESSAGES.nullCharacters);
+  const surrogate = firstLoneSurrogate(text);
+  if (surrogate !== undefined) {
+    messages.push(`Surrogate characters are not allowed: U+${surrogate.toString(16).toUpperCase()}.`);
+  }
+  return messages.length > 0 ? invalid(...messages) : { ok: true, value: text };
+}
+
+function firstLoneSurrogate(text: string): number | undefined {
+  for (const ch of text) {
+    const unit = ch.charCodeAt(0);
+    if (ch.length === 1 && unit >= 0xd800 && unit <= 0xdfff) return unit;
+  }
+  return undefined;
+}
+
+/** DecimalField(max_digits=10, decimal_places=2), as integer cents. */
+function priceField(raw: unknown): Checked<number> {
+  const parsed = parseDecimalCents(raw);
+  return parsed.ok ? { ok: true, value: parsed.cents } : invalid(parsed.message);
+}
+
+/**
+ * IntegerField(min_value=0, max_value=2147483647): the 1000-character guard on strings, then
+ * `int(re.sub(r'\.0*\s*$', '', str(data)))` (so `"5.0"` passes; booleans, whose `str()` is `True`,
+ * do not), then the range validators compared exactly as big integers.
+ */
+function stockField(raw: unknown): Checked<number> {
+  if (typeof raw === 'string' && codePointLength(raw) > MAX_STRING_LENGTH) {
+    return invalid(FIELD_MESSAGES.integerStringTooLarge);
+  }
+  if (typeof raw !== 'string' && typeof raw !== 'number') return invalid(FIELD_MESSAGES.invalidInteger);
+  const parsed = pythonInt(withoutZeroFraction(typeof raw === 'string' ? raw : pythonNumberText(raw)));
+  if (parsed === undefined) return invalid(FIELD_MESSAGES.invalidInteger);
+  if (parsed > BigInt(STOCK_MAX)) return invalid(FIELD_MESSAGES.stockMaxValue);
+  if (parsed < BigInt(STOCK_MIN)) return invalid(FIELD_MESSAGES.stockMinValue);
+  return { ok: true, value: Number(parsed) };
+}
+
+/** DRF's `re_decimal.sub('', text)` with `re_decimal = r'\.0*\s*$'`: drops a trailing `.000  `. */
+function withoutZeroFraction(text: string): string {
+  let end = text.length;
+  while (end > 0 && isPythonWhitespace(text.charCodeAt(end - 1))) end--;
+  while (end > 0 && text[end - 1] === '0') end--;
+  return end > 0 && text[end - 1] === '.' ? text.slice(0, end - 1) : text;
+}
+
+/** Python's `int(text)` in base 10: whitespace, a sign, Unicode digits, single `_` between digits. */
+function pythonInt(text: string): bigint | undefined {
+  const ascii = asciiDigits(pythonStrip(text));
+  return /^[+-]?\d+(?:_\d+)*$/.test(ascii) ? BigInt(ascii.replaceAll('_', '')) : undefined;
+}

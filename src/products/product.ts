@@ -1,0 +1,26 @@
+// The seed's Product as the rest of keygate sees it.
+import type { ProductRow } from '../db/schema.js';
+
+/** A product; the price is integer cents, formatted as a decimal string only when shown. */
+export interface Product {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string;
+  readonly priceCents: number;
+  readonly stock: number;
+  readonly created: string;
+  readonly updated: string;
+}
+
+/** Maps a row to a Product. */
+export function toProduct(row: ProductRow): Product {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    description: row.description,
+    priceCents: Number(row.price_cents),
+    stock: Number(row.stock),
+    created: row.created,
+    updated: row.updated,
+  };
+}
