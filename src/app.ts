@@ -8,6 +8,7 @@ import { NotFound } from './errors.js';
 import { allowedHostsHook } from './http/allowed-hosts.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { errorHandler } from './http/error-handler.js';
+import { registerHealthRoutes } from './http/health-routes.js';
 import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
 import { ApiRouter } from './http/router.js';
@@ -66,6 +67,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     .register(productResource(keygate.database.db, app.tokenProtected))
     .install(app, renderers, { authentication: [], permissions: [AllowAny] });
   registerTokenRoutes(app);
+  registerHealthRoutes(app);
   app.setNotFoundHandler(() => {
     throw new NotFound();
   });

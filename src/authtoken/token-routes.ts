@@ -1,5 +1,115 @@
 // POST /gettoken/ (DRF's obtain_auth_token) and POST /customtoken/ (the seed's CustomAuthToken).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import { AllowAny } from '../auth/permissions.js';
+import { registerApiView } from '../http/api-view.js';
+import { requestData } from '../http/body-parsers.js';
+import { jsonRenderer } from '../http/render.js';
+import type { User } from '../users/user.js';
+import { AUTH_TOKEN_FIELDS, authenticateCredentials } from './auth-token-serializer.js';
 
-/** Registers the token endpoints. */
-export function registerTokenRoutes(_app: FastifyInstance): void {}
+/** ObtainAuthToken's parser_classes, in its order: FormParser, MultiPartParser, JSONParser. */
+export const TOKEN_PARSED_MEDIA_TYPES = [
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'application/json',
+] as const;
+
+/** One token endpoint: DRF's ObtainAuthToken with its own response body. */
+interface TokenView {
+  readonly name: string;
+  readonly url: string;
+  readonly summary: string;
+  /** The 200 body for the authenticated user and the key they get. */
+  respond(user: User, key: string): Record<string, unknown>;
+  /** OpenAPI schema of that body. */
+  readonly responseSchema: Record<string, unknown>;
+}
+
+const CREDENTIALS_BODY = {
+  type: 'object',
+  required: ['username', 'password'],
+  properties: {
+    username: {
+      type: 'string',
+      minLength: 1,
+      description: 'Case-sensitive; surrounding whitespace is ignored.',
+    },
+    password: {
+      type: 'string',
+      minLength: 1,
+      format: 'password',
+      description: 'Taken as sent, spaces included.',
+    },
+  },
+} as const;
+
+const VALIDATION_ERROR = {
+  description: 'Invalid fields or credentials: messages per field, or under non_field_errors.',
+  type: 'object',
+  additionalProperties: { type: 'array', items: { type: 'string' } },
+} as const;
+
+const VIEWS: readonly TokenView[] = [
+  {
+    name: 'Obtain Auth Token',
+    url: '/gettoken/',
+    summary: "Exchange a username and password for the user's token",
+    respond: (_user, key) => ({ token: key }),
+    responseSchema: {
+      description: "The user's token key.",
+      type: 'object',
+      required: ['token'],
+      properties: { token: { type: 'string' } },
+    },
+  },
+  {
+    name: 'Custom Auth Token',
+    url: '/customtoken/',
+    summary: "Exchange a username and password for the user's token, id and e-mail",
+    respond: (user, key) => ({ Token: key, user_id: user.id, email: user.email }),
+    responseSchema: {
+      description: "The user's token key, id and e-mail address.",
+      type: 'object',
+      required: ['Token', 'user_id', 'email'],
+      properties: { Token: { type: 'string' }, user_id: { type: 'integer' }, email: { type: 'string' } },
+    },
+  },
+];
+
+function postSchema(view: TokenView): FastifySchema {
+  return {
+    tags: ['authtoken'],
+    summary: view.summary,
+    security: [],
+    consumes: [...TOKEN_PARSED_MEDIA_TYPES],
+    body: CREDENTIALS_BODY,
+    response: { 200: view.responseSchema, 400: VALIDATION_ERROR },
+  };
+}
+
+/**
+ * Registers the token endpoints. Like DRF's ObtainAuthToken they authenticate nobody (a Token
+ * header is ignored), allow anyone, render JSON only and parse forms, multipart and JSON. The
+ * key comes from the token service: under `drf` the user's one token, under `hashed` a new one.
+ */
+export function registerTokenRoutes(app: FastifyInstance): void {
+  const { users, tokens } = app.keygate;
+  for (const view of VIEWS) {
+    registerApiView(app, {
+      name: view.name,
+      url: view.url,
+      access: { authentication: [], permissions: [AllowAny] },
+      renderers: [jsonRenderer],
+      parses: TOKEN_PARSED_MEDIA_TYPES,
+      handlers: {
+        async POST(request) {
+          const user = await authenticateCredentials(requestData(request), users);
+          const issued = await tokens.issueForLogin(user);
+          return { status: 200, data: view.respond(user, issued.key) };
+        },
+      },
+      actions: () => ({ POST: AUTH_TOKEN_FIELDS }),
+      schemas: { POST: postSchema(view) },
+    });
+  }
+}

@@ -1,7 +1,6 @@
-// Executable entry: runs the CLI and exits with its status, except while a server is running.
+// Executable entry: runs the CLI; a failed command exits at once with its status.
 import { main } from './main.js';
 
 const status = await main();
-// `serve` keeps the event loop alive and exits on a signal; every other command ends here.
-if (status !== 0 || !process.argv.slice(2).includes('serve')) process.exitCode = status;
+// Successful commands end when their work is done (`serve` when its server closes).
 if (status !== 0) process.exit(status);

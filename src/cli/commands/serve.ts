@@ -1,6 +1,7 @@
 // serve: run the HTTP server.
 import type { Command } from 'commander';
-import { startServer } from '../../server.js';
+import { openKeygate } from '../../keygate.js';
+import { isWorker, parseWorkerCount, runPrimary } from '../../workers.js';
 import { CommandError } from '../io.js';
 import { commandConfig, openForCommand } from '../open.js';
 
@@ -8,6 +9,14 @@ function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
     throw new CommandError(`--port: not a port number: ${value}`);
   return Number(value);
+}
+
+function workerCount(value: string): number {
+  try {
+    return parseWorkerCount(value);
+  } catch (error) {
+    throw new CommandError((error as Error).message);
+  }
 }
 
 /** Registers `serve`. */
@@ -19,10 +28,19 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--host <address>', 'listen address (default: HOST)')
     .option('--port <port>', 'listen port (default: PORT)', parsePort)
-    .action(async (options: { host?: string; port?: number }) => {
+    .option('--workers <n>', 'server processes: a number, or auto for one per core', workerCount, 1)
+    .action(async (options: { host?: string; port?: number; workers: number }) => {
       const config = commandConfig();
-      const keygate = await openForCommand(config);
+      if (options.workers > 1 && !isWorker()) {
+        // The primary migrates (SQLite) or checks (PostgreSQL) once, then only supervises.
+        await (await openForCommand(config)).close();
+        process.exitCode = await runPrimary(options.workers);
+        return;
+      }
+      const keygate = isWorker() ? openKeygate(config) : await openForCommand(config);
       try {
+        // Loaded here so that every other command starts without the HTTP stack.
+        const { startServer } = await import('../../server.js');
         await startServer(keygate, { host: options.host, port: options.port });
       } catch (error) {
         await keygate.close();

@@ -1,0 +1,76 @@
+// `serve --workers N`: a primary process that forks N servers on one port and keeps them alive.
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+
+/** How long the primary waits for workers to finish in-flight requests after SIGTERM/SIGINT. */
+export const WORKER_SHUTDOWN_MS = 15_000;
+/** A worker that dies sooner than this after starting counts as a crash loop and is restarted later. */
+const FAST_FAILURE_MS = 2_000;
+const MAX_RESTART_DELAY_MS = 10_000;
+
+/** Parses `--workers`: a positive integer or `auto` (one per core). */
+export function parseWorkerCount(value: string): number {
+  if (value === 'auto') return availableParallelism();
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1) throw new Error(`--workers: expected a number >= 1 or auto, got ${value}`);
+  return Number(value);
+}
+
+/** Whether this process is a worker forked by `runPrimary`. */
+export function isWorker(): boolean {
+  return cluster.isWorker;
+}
+
+/** What the primary logs; it has no pino instance of its own. */
+function log(message: string, fields: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg: message, ...fields })}\n`);
+}
+
+/**
+ * Forks `count` workers that each run this same command line, restarts any that die (backing off
+ * when they die straight after starting), and on SIGTERM/SIGINT asks every worker to shut down
+ * gracefully, killing those still running after WORKER_SHUTDOWN_MS. Resolves when all have exited.
+ */
+export function runPrimary(count: number): Promise<number> {
+  // Workers accept connections themselves; the primary stays out of the request path.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  let stopping = false;
+  let restartDelay = 0;
+  const started = new Map<number, number>();
+
+  const fork = (): void => {
+    const worker = cluster.fork();
+    started.set(worker.id, Date.now());
+  };
+
+  return new Promise((resolve) => {
+    cluster.on('exit', (worker: Worker, code, signal) => {
+      const lived = Date.now() - (started.get(worker.id) ?? 0);
+      started.delete(worker.id);
+      if (stopping) {
+        if (Object.keys(cluster.workers ?? {}).length === 0) resolve(0);
+        return;
+      }
+      restartDelay = lived < FAST_FAILURE_MS ? Math.min(MAX_RESTART_DELAY_MS, restartDelay * 2 || 250) : 0;
+      log('worker exited; starting a replacement', { worker: worker.process.pid, code, signal, inMs: restartDelay });
+      setTimeout(fork, restartDelay);
+    });
+
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      log('shutting down workers', { signal });
+      const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+      if (workers.length === 0) resolve(0);
+      for (const worker of workers) worker.process.kill('SIGTERM');
+      setTimeout(() => {
+        for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+        resolve(1);
+      }, WORKER_SHUTDOWN_MS).unref();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+
+    for (let i = 0; i < count; i++) fork();
+    log('started workers', { workers: count });
+  });
+}

@@ -1,0 +1,125 @@
+// loadConfig: documented defaults, every accepted spelling, every rejected value naming its variable.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig, SETTINGS } from '../src/config.js';
+
+/** Asserts that `env` is rejected with a ConfigError about `variable`, its message starting with it. */
+function assertRejected(env: NodeJS.ProcessEnv, variable: string): void {
+  assert.throws(
+    () => loadConfig(env),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+      assert.equal(error.variable, variable);
+      assert.ok(
+        error.message.startsWith(`${variable}: `),
+        `message should start with "${variable}: ": ${error.message}`,
+      );
+      return true;
+    },
+    `${JSON.stringify(env)} should be rejected`,
+  );
+}
+
+describe('loadConfig', () => {
+  it('an empty environment gives the documented defaults', () => {
+    assert.deepEqual(
+      { ...loadConfig({}) },
+      {
+        databaseUrl: 'sqlite:data/keygate.sqlite3',
+        host: '127.0.0.1',
+        port: 8000,
+        secretKey: null,
+        allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+        tokenPolicy: 'drf',
+        autoCreateToken: true,
+        logLevel: 'info',
+      },
+    );
+  });
+
+  it('every default printed in SETTINGS (and --help) is the default loadConfig applies', () => {
+    const defaults = loadConfig({});
+    for (const setting of SETTINGS) {
+      if (setting.default === '(unset)') continue;
+      assert.deepEqual(loadConfig({ [setting.name]: setting.default }), defaults, setting.name);
+    }
+  });
+
+  it('blank values count as unset', () => {
+    assert.deepEqual(loadConfig({ PORT: '', TOKEN_POLICY: '   ', SECRET_KEY: ' ' }), loadConfig({}));
+  });
+
+  it('accepts every documented spelling', () => {
+    const secret = 'x'.repeat(32);
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://keygate@db.internal:5432/keygate',
+      HOST: '0.0.0.0',
+      PORT: ' 0 ',
+      SECRET_KEY: secret,
+      ALLOWED_HOSTS: ' API.Example.com , .example.org,* ',
+      TOKEN_POLICY: 'HASHED',
+      AUTO_CREATE_TOKEN: 'Off',
+      LOG_LEVEL: 'Silent',
+    });
+    assert.equal(config.databaseUrl, 'postgresql://keygate@db.internal:5432/keygate');
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.port, 0);
+    assert.equal(config.secretKey, secret);
+    assert.deepEqual(config.allowedHosts, ['api.example.com', '.example.org', '*']);
+    assert.equal(config.tokenPolicy, 'hashed');
+    assert.equal(config.autoCreateToken, false);
+    assert.equal(config.logLevel, 'silent');
+
+    assert.equal(loadConfig({ PORT: '65535' }).port, 65535);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/d' }).databaseUrl, 'postgres://u@h/d');
+    for (const word of ['1', 'true', 'YES', 'on']) {
+      assert.equal(loadConfig({ AUTO_CREATE_TOKEN: word }).autoCreateToken, true, word);
+    }
+    for (const word of ['0', 'false', 'No', 'OFF']) {
+      assert.equal(loadConfig({ AUTO_CREATE_TOKEN: word }).autoCreateToken, false, word);
+    }
+  });
+
+  it('each invalid value throws a ConfigError whose message starts with the variable name', () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ['PORT', 'abc'],
+      ['PORT', '65536'],
+      ['PORT', '-1'],
+      ['PORT', '80.5'],
+      ['PORT', '123456'],
+      ['TOKEN_POLICY', 'nope'],
+      ['AUTO_CREATE_TOKEN', 'maybe'],
+      ['AUTO_CREATE_TOKEN', 'truee'],
+      ['DATABASE_URL', 'mysql://x'],
+      ['DATABASE_URL', 'sqlite:'],
+      ['DATABASE_URL', 'postgres://'],
+      ['DATABASE_URL', 'data/keygate.sqlite3'],
+      ['LOG_LEVEL', 'verbose'],
+      ['HOST', 'bad host'],
+      ['ALLOWED_HOSTS', ',,,'],
+      ['ALLOWED_HOSTS', 'example.com,bad host'],
+      ['ALLOWED_HOSTS', 'http://example.com'],
+    ];
+    for (const [variable, value] of cases) assertRejected({ [variable]: value }, variable);
+  });
+
+  it('a SECRET_KEY shorter than 32 characters is rejected; 32 is enough', () => {
+    assertRejected({ SECRET_KEY: 'short' }, 'SECRET_KEY');
+    assertRejected({ SECRET_KEY: 'x'.repeat(31) }, 'SECRET_KEY');
+    assert.equal(loadConfig({ SECRET_KEY: 'x'.repeat(32) }).secretKey, 'x'.repeat(32));
+  });
+
+  it('the returned config is frozen, its host list too', () => {
+    const config = loadConfig({});
+    assert.ok(Object.isFrozen(config));
+    assert.ok(Object.isFrozen(config.allowedHosts));
+    assert.throws(() => {
+      (config as { port: number }).port = 1;
+    }, TypeError);
+    assert.throws(() => {
+      (config.allowedHosts as string[]).push('evil.example');
+    }, TypeError);
+    assert.equal(config.port, 8000);
+    assert.deepEqual(config.allowedHosts, ['localhost', '127.0.0.1', '[::1]']);
+  });
+});
