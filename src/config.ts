@@ -19,6 +19,19 @@ export interface Config {
   readonly tokenPolicy: TokenPolicy;
   readonly autoCreateToken: boolean;
   readonly logLevel: LogLevel;
+  /** Production mode: HTTPS enforced, HSTS, Secure cookies, and a safe configuration required. */
+  readonly production: boolean;
+  /** Proxy addresses (IPs or CIDRs) whose X-Forwarded-Proto/-For are believed. Empty: none. */
+  readonly trustedProxies: readonly string[];
+  /** TLS terminated by keygate itself: PEM file paths, both or neither. */
+  readonly tlsCertFile: string | null;
+  readonly tlsKeyFile: string | null;
+  /** PostgreSQL connections per process. */
+  readonly databasePoolSize: number;
+  /** Brute-force limits on password logins: failures allowed per window (0 turns a limit off). */
+  readonly loginFailuresPerUser: number;
+  readonly loginFailuresPerAddress: number;
+  readonly loginFailureWindowSeconds: number;
 }
 
 /** One documented setting: its variable, default and meaning (used by `.env.example` and `--help`). */
@@ -59,6 +72,30 @@ export const SETTINGS: readonly SettingDoc[] = [
     description: 'create a token for every new user in the same transaction (the post_save signal)',
   },
   { name: 'LOG_LEVEL', default: 'info', description: `one of ${LOG_LEVELS.join(', ')}` },
+  {
+    name: 'KEYGATE_ENV',
+    default: 'development',
+    description: 'production: HTTPS enforced, HSTS, Secure cookies; refuses to start with an unsafe configuration',
+  },
+  {
+    name: 'TRUSTED_PROXIES',
+    default: '(none)',
+    description: 'comma-separated proxy IPs/CIDRs whose X-Forwarded-Proto and X-Forwarded-For are honoured',
+  },
+  { name: 'TLS_CERT_FILE', default: '(unset)', description: 'PEM certificate: keygate terminates TLS itself (also --tls-cert)' },
+  { name: 'TLS_KEY_FILE', default: '(unset)', description: 'PEM private key for TLS_CERT_FILE (also --tls-key)' },
+  { name: 'DATABASE_POOL_SIZE', default: '10', description: 'PostgreSQL connections per process (1-200)' },
+  {
+    name: 'LOGIN_FAILURES_PER_USER',
+    default: '10',
+    description: 'failed password logins per username per window before 429 (0: no limit)',
+  },
+  {
+    name: 'LOGIN_FAILURES_PER_ADDRESS',
+    default: '50',
+    description: 'failed password logins per client address per window before 429 (0: no limit)',
+  },
+  { name: 'LOGIN_FAILURE_WINDOW', default: '900', description: 'seconds the login failure counters cover' },
 ];
 
 /** A setting has a value the server cannot run with; the message names the variable. */
@@ -116,6 +153,53 @@ function pick(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
+function parseInteger(name: string, raw: string, min: number, max: number): number {
+  const value = raw.trim();
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return Number(value);
+}
+
+// An IPv4 or IPv6 address, optionally with a /prefix; proxy-addr does the matching.
+const PROXY_PATTERN = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]*)(?:\/\d{1,3})?$/i;
+
+function parseTrustedProxies(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const entries = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  for (const entry of entries) {
+    if (!PROXY_PATTERN.test(entry)) throw new ConfigError('TRUSTED_PROXIES', `not an IP address or CIDR: ${JSON.stringify(entry)}`);
+  }
+  return entries;
+}
+
+function parseEnvironment(raw: string | undefined): boolean {
+  const value = (raw ?? 'development').trim().toLowerCase();
+  if (value === 'production') return true;
+  if (value === 'development') return false;
+  throw new ConfigError('KEYGATE_ENV', `expected development or production, got ${JSON.stringify(raw)}`);
+}
+
+/**
+ * Production mode refuses to start rather than run unsafely: it needs a secret, an explicit host
+ * list, and HTTPS (keygate's own TLS, or a trusted proxy that terminates it).
+ */
+function checkProduction(config: Config, env: NodeJS.ProcessEnv): void {
+  if (config.secretKey === null) throw new ConfigError('SECRET_KEY', 'production mode requires a secret of 32+ characters');
+  if (pick(env, 'ALLOWED_HOSTS') === undefined || config.allowedHosts.includes('*')) {
+    throw new ConfigError('ALLOWED_HOSTS', 'production mode requires the exact host names served (no "*")');
+  }
+  if (config.tlsCertFile === null && config.trustedProxies.length === 0) {
+    throw new ConfigError(
+      'TLS_CERT_FILE',
+      'production mode requires HTTPS: set TLS_CERT_FILE and TLS_KEY_FILE (or --tls-cert/--tls-key), or TRUSTED_PROXIES for a proxy that terminates TLS',
+    );
+  }
+}
+
 /** Validates the environment and returns a frozen Config; throws ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secretKey = pick(env, 'SECRET_KEY') ?? null;
@@ -137,7 +221,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^[A-Za-z0-9.:-]+$/.test(host))
     throw new ConfigError('HOST', `not an address: ${JSON.stringify(host)}`);
 
-  return Object.freeze({
+  const tlsCertFile = pick(env, 'TLS_CERT_FILE')?.trim() ?? null;
+  const tlsKeyFile = pick(env, 'TLS_KEY_FILE')?.trim() ?? null;
+  if ((tlsCertFile === null) !== (tlsKeyFile === null)) {
+    throw new ConfigError(tlsCertFile === null ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', 'TLS needs both a certificate and a key');
+  }
+  for (const [name, file] of [
+    ['TLS_CERT_FILE', tlsCertFile],
+    ['TLS_KEY_FILE', tlsKeyFile],
+  ] as const) {
+    if (file !== null && !existsSync(file)) throw new ConfigError(name, `no such file: ${file}`);
+  }
+
+  const config: Config = Object.freeze({
     databaseUrl: parseDatabaseUrl(pick(env, 'DATABASE_URL') ?? 'sqlite:data/keygate.sqlite3'),
     host,
     port: parsePort(pick(env, 'PORT') ?? '8000'),
@@ -146,7 +242,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenPolicy: policy,
     autoCreateToken: parseBoolean('AUTO_CREATE_TOKEN', pick(env, 'AUTO_CREATE_TOKEN') ?? 'true'),
     logLevel: logLevel as LogLevel,
+    production: parseEnvironment(pick(env, 'KEYGATE_ENV')),
+    trustedProxies: Object.freeze(parseTrustedProxies(pick(env, 'TRUSTED_PROXIES'))),
+    tlsCertFile,
+    tlsKeyFile,
+    databasePoolSize: parseInteger('DATABASE_POOL_SIZE', pick(env, 'DATABASE_POOL_SIZE') ?? '10', 1, 200),
+    loginFailuresPerUser: parseInteger('LOGIN_FAILURES_PER_USER', pick(env, 'LOGIN_FAILURES_PER_USER') ?? '10', 0, 1_000_000),
+    loginFailuresPerAddress: parseInteger(
+      'LOGIN_FAILURES_PER_ADDRESS',
+      pick(env, 'LOGIN_FAILURES_PER_ADDRESS') ?? '50',
+      0,
+      1_000_000,
+    ),
+    loginFailureWindowSeconds: parseInteger('LOGIN_FAILURE_WINDOW', pick(env, 'LOGIN_FAILURE_WINDOW') ?? '900', 1, 86_400 * 30),
   });
+  if (config.production) checkProduction(config, env);
+  return config;
 }
 
 /** Loads `.env` from the working directory into process.env (variables already set win). */

@@ -21,7 +21,7 @@ export interface Keygate {
 
 /** Opens the database and builds the services; migrations are the caller's decision. */
 export function openKeygate(config: Config): Keygate {
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const events = new EventBus();
   const userRepository = createUserRepository(database.db);
   const tokenRepository = createTokenRepository(database);
