@@ -9,6 +9,7 @@ import { allowedHostsHook } from './http/allowed-hosts.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { errorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
+import { genReqId, loggerOptions, requestIdHook } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
 import { ApiRouter } from './http/router.js';
@@ -34,13 +35,9 @@ declare module 'fastify' {
 /** Builds the whole application; call `ready()` or `listen()` on the result. */
 export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyInstance {
   const app = Fastify({
-    logger: options.logger ?? {
-      level: keygate.config.logLevel,
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        censor: '[redacted]',
-      },
-    },
+    logger: options.logger ?? loggerOptions(keygate.config),
+    genReqId,
+    requestIdHeader: false,
     // Requests that leave the socket half-open must not hold a worker forever.
     requestTimeout: 30_000,
     bodyLimit: 1_048_576,
@@ -57,6 +54,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   app.decorateRequest('negotiated', null);
 
   app.setErrorHandler(errorHandler);
+  app.addHook('onSend', requestIdHook);
   app.addHook('onRequest', allowedHostsHook(keygate.config.allowedHosts));
   registerSecurityHeaders(app);
   registerBodyParsers(app);

@@ -45,7 +45,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     void reply
       .code(500)
       .type(JSON_TYPE)
-      .send(JSON.stringify({ detail: 'A server error occurred.' }));
+      .send(Buffer.from(JSON.stringify({ detail: 'A server error occurred.' })));
     return;
   }
   let status = apiError.statusCode;

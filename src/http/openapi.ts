@@ -1,5 +1,125 @@
-// The OpenAPI 3.1 document at /openapi.json and its UI at /docs.
+// The OpenAPI 3.1 document at /openapi.json and its UI at /docs, generated from the route schemas.
+import { readFileSync } from 'node:fs';
+import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+import swaggerUi, { type FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { ProductInputSchema, ProductSchema } from '../products/product-schemas.js';
 
-/** Registers the OpenAPI generator and UI; call before any route is added. */
-export function registerOpenApi(_app: FastifyInstance): void {}
+/** Where the UI is served; it loads the document from `${DOCS_PREFIX}/json`, the plugin's fixed route. */
+export const DOCS_PREFIX = '/docs';
+
+/** The document's public URL (the same document as `${DOCS_PREFIX}/json`). */
+export const OPENAPI_URL = '/openapi.json';
+
+/** The security scheme that token-protected operations name in their `security`. */
+export const TOKEN_AUTH_SCHEME = 'TokenAuth';
+
+/** Schemas documented once under `components.schemas` (by `$id`) and referenced by the operations. */
+const COMPONENT_SCHEMAS = [ProductSchema, ProductInputSchema] as const;
+
+const DESCRIPTION = [
+  "Django REST framework's token authentication, rebuilt in TypeScript.",
+  '',
+  'Exchange a username and password for a key at `POST /gettoken/` (or `POST /customtoken/`), then send',
+  'it with every request as `Authorization: Token <key>`. In **Authorize**, enter that whole value,',
+  'e.g. `Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b`.',
+].join('\n');
+
+function packageVersion(): string {
+  // src/http/ (tsx) and dist/http/ (build) are both two levels below the package root.
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const version = (pkg as { version?: unknown }).version;
+  if (typeof version !== 'string') throw new Error('package.json has no version');
+  return version;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A copy of `node` where every subschema whose `$id` is a shared schema becomes a `$ref` to it. */
+function referenceShared(node: unknown, shared: ReadonlySet<string>): unknown {
+  if (Array.isArray(node)) return node.map((item) => referenceShared(item, shared));
+  if (!isObject(node)) return node;
+  if (typeof node.$id === 'string' && shared.has(node.$id)) return { $ref: `${node.$id}#` };
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, referenceShared(value, shared)]),
+  );
+}
+
+function swaggerOptions(app: FastifyInstance): FastifyDynamicSwaggerOptions {
+  return {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'keygate', version: packageVersion(), description: DESCRIPTION },
+      components: {
+        securitySchemes: {
+          [TOKEN_AUTH_SCHEME]: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description:
+              'The header value is `Token <key>`, e.g. `Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b`.',
+          },
+        },
+      },
+    },
+    // Name components by their `$id` ("Product"), not the plugin's default `def-0`.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+    // Route schemas embed the TypeBox schemas whole; the plugin would inline them in every operation.
+    transform({ schema, url }) {
+      const shared = new Set(Object.keys(app.getSchemas()));
+      const { body, response } = schema;
+      return {
+        url,
+        schema: {
+          ...schema,
+          ...(body !== undefined && { body: referenceShared(body, shared) }),
+          ...(response !== undefined && { response: referenceShared(response, shared) }),
+        },
+      };
+    },
+    // API views answer HEAD on their GET route; HEAD is implied by GET and not documented separately.
+    transformObject(document) {
+      const openapiObject = 'openapiObject' in document ? document.openapiObject : document.swaggerObject;
+      for (const item of Object.values(openapiObject.paths ?? {})) {
+        if (isObject(item)) delete item.head;
+      }
+      return openapiObject;
+    },
+  };
+}
+
+const UI_OPTIONS: FastifySwaggerUiOptions = {
+  routePrefix: DOCS_PREFIX,
+  // Assets come from the package through @fastify/static under `${DOCS_PREFIX}/static/`.
+  uiConfig: { deepLinking: true, persistAuthorization: false },
+  theme: { title: 'keygate API' },
+};
+
+/**
+ * Registers the OpenAPI generator and UI; call before any route is added.
+ *
+ * @fastify/swagger collects routes with an `onRoute` hook, and `app.register()` would only install
+ * that hook when the app boots, after buildApp has added its routes synchronously. Its generator is
+ * a fastify-plugin (it runs in the caller's scope anyway) whose setup is synchronous, so it is
+ * installed here directly. The UI, which names `@fastify/swagger` as a registered-plugin dependency,
+ * is then registered in its own scope.
+ */
+export function registerOpenApi(app: FastifyInstance): void {
+  for (const schema of COMPONENT_SCHEMAS) app.addSchema(schema);
+  swagger(app, swaggerOptions(app), (error) => {
+    if (error) throw error;
+  });
+  void app.register(async (docs) => {
+    // Typed as a callback plugin, implemented as an async one: settle on whichever it does.
+    await new Promise<void>((resolve, reject) => {
+      const returned: unknown = swaggerUi(docs, UI_OPTIONS, (error) => (error ? reject(error) : resolve()));
+      if (returned instanceof Promise) returned.then(() => resolve(), reject);
+    });
+  });
+  app.get(OPENAPI_URL, { schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
+}

@@ -1,22 +1,24 @@
-// Django's security headers (X-Frame-Options DENY, nosniff, Referrer-Policy same-origin, COOP) via helmet.
-import helmet from '@fastify/helmet';
+// Django's security headers (X-Frame-Options DENY, nosniff, Referrer-Policy same-origin, COOP) on every response.
 import type { FastifyInstance } from 'fastify';
 
-/** Registers the headers every response carries. HSTS belongs to production mode, not here. */
+/** What Django's SecurityMiddleware and XFrameOptionsMiddleware add. HSTS belongs to production mode, not here. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'cross-origin-opener-policy': 'same-origin',
+  'referrer-policy': 'same-origin',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+});
+
+/**
+ * Registers the headers every response carries. They are added when the response is sent (not when
+ * the request arrives) so that answers given before any route runs, such as the ALLOWED_HOSTS 400,
+ * carry them too; a value a route set itself is kept.
+ */
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  void app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: false,
-    crossOriginEmbedderPolicy: false,
-    crossOriginResourcePolicy: false,
-    crossOriginOpenerPolicy: { policy: 'same-origin' },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'same-origin' },
-    hsts: false,
-    originAgentCluster: false,
-    xDnsPrefetchControl: false,
-    xDownloadOptions: false,
-    xPermittedCrossDomainPolicies: false,
-    xXssProtection: false,
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      if (!reply.hasHeader(name)) void reply.header(name, value);
+    }
+    return payload;
   });
 }

@@ -1,0 +1,147 @@
+// Request logs as JSON lines: a request id per request, and no secrets in any line.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.js';
+
+/** The header a request id is taken from (when valid) and returned in. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** What the logs show instead of a secret. */
+export const REDACTED = '[redacted]';
+
+/** pino `redact` paths: the credential headers, wherever Fastify's request and reply objects log them. */
+export const REDACTED_PATHS: readonly string[] = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+/** Field names censored at any depth of a logged object (headers included, if logged whole). */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  'password',
+  'token',
+  'key',
+  'Token',
+  'authorization',
+  'cookie',
+  'set-cookie',
+]);
+
+// Short and log-safe: no spaces, quotes or control characters a client could forge log lines with.
+const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const SECRET_PARAMETER = /token|key|password|secret/i;
+// Top-level keys with their own serializers: these emit chosen fields only, and are not walked.
+const SERIALIZED_KEYS = new Set(['req', 'res', 'err']);
+// Deeper than any object worth logging; what lies below is not logged, which also ends cycles.
+const MAX_CENSOR_DEPTH = 8;
+const TRUNCATED = '[truncated]';
+
+/** Fastify's `logger` option: pino's options plus Fastify's serializers. */
+export type LoggerOptions = Exclude<NonNullable<FastifyServerOptions['logger']>, boolean>;
+
+/**
+ * Fastify's `genReqId`: the client's `X-Request-Id` when it is 1-64 characters of `[A-Za-z0-9._-]`,
+ * otherwise a random UUID. Use with `requestIdHeader: false` so Fastify never takes the header as is.
+ */
+export function genReqId(request: IncomingMessage): string {
+  const incoming = request.headers[REQUEST_ID_HEADER];
+  return typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/** An `onSend` hook returning the request id in `X-Request-Id` on every response, errors included. */
+export function requestIdHook(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: Error | null, payload?: unknown) => void,
+): void {
+  void reply.header(REQUEST_ID_HEADER, request.id);
+  done(null, payload);
+}
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
+/** The URL with the value of every query parameter named like a secret replaced by `[redacted]`. */
+export function redactUrl(url: string): string {
+  const start = url.indexOf('?');
+  if (start === -1) return url;
+  const query = url
+    .slice(start + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      if (equals === -1) return pair;
+      const name = pair.slice(0, equals);
+      return SECRET_PARAMETER.test(decodedName(name)) ? `${name}=${REDACTED}` : pair;
+    });
+  return `${url.slice(0, start)}?${query.join('&')}`;
+}
+
+/**
+ * `value` with every SECRET_FIELDS property at any depth censored, and objects nested deeper than
+ * MAX_CENSOR_DEPTH cut. Copy-on-write: the logged object (often a live request body) is never
+ * modified, and is returned as is when there is nothing to censor.
+ */
+export function censorSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return value;
+  if (depth >= MAX_CENSOR_DEPTH) return TRUNCATED;
+  if (Array.isArray(value)) {
+    const items: unknown[] = value;
+    const censored = items.map((item) => censorSecrets(item, depth + 1));
+    return censored.some((item, i) => item !== items[i]) ? censored : value;
+  }
+  let copy: Record<string, unknown> | null = null;
+  for (const [key, field] of Object.entries(value)) {
+    const censored =
+      SECRET_FIELDS.has(key) && field !== undefined ? REDACTED : censorSecrets(field, depth + 1);
+    if (censored === field) continue;
+    copy ??= { ...value };
+    copy[key] = censored;
+  }
+  return copy ?? value;
+}
+
+/** pino's `formatters.log`: censors the logged object, leaving the serialized keys to their serializers. */
+function censorLogObject(object: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | null = null;
+  for (const [key, field] of Object.entries(object)) {
+    if (SERIALIZED_KEYS.has(key)) continue;
+    const censored = SECRET_FIELDS.has(key) && field !== undefined ? REDACTED : censorSecrets(field, 1);
+    if (censored === field) continue;
+    copy ??= { ...object };
+    copy[key] = censored;
+  }
+  return copy ?? object;
+}
+
+/**
+ * The app's `logger` option: JSON lines at `config.logLevel`; a request line carries the method,
+ * the URL with secret query values redacted and the remote address; the completed line the status
+ * code (Fastify adds `responseTime` in milliseconds and `reqId` to every request's lines).
+ *
+ * Secret fields at any depth are censored by a single copy-on-write walk rather than pino `redact`
+ * wildcards (`*.password`, `*.*.password`, ...), which cost several times more on every line.
+ */
+export function loggerOptions(config: Config): LoggerOptions {
+  return {
+    level: config.logLevel,
+    serializers: {
+      // Also called for anything logged under `req`, so nothing here may assume a FastifyRequest.
+      req: (request) => ({
+        method: request.method,
+        url: typeof request.url === 'string' ? redactUrl(request.url) : undefined,
+        remoteAddress: request.ip,
+      }),
+      res: (reply) => ({ statusCode: reply.statusCode }),
+    },
+    formatters: { log: censorLogObject },
+    redact: { paths: [...REDACTED_PATHS], censor: REDACTED },
+  };
+}
