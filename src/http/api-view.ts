@@ -44,6 +44,8 @@ export interface ApiViewDefinition {
   readonly handlers: Partial<Record<ViewMethod, ApiHandler>>;
   /** OpenAPI schemas per method (documentation only; validation is DRF's, in the handlers). */
   readonly schemas?: Partial<Record<ViewMethod, FastifySchema>>;
+  /** Whether `.json`-style suffixes route here (DRF's format_suffix_patterns; the router's views). */
+  readonly formatSuffixes?: boolean;
   /** DRF's metadata `actions` for OPTIONS: field descriptions per method the user may use. */
   readonly actions?: (request: FastifyRequest) => Record<string, unknown> | undefined;
 }
@@ -196,7 +198,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
 
   // Unslashed: a redirect, or a suffixed lookup (`/product_api/1.json`).
   if (info.base !== '') routeFor(info.base, false, ALL_METHODS, { hide: true });
-  if (info.lookupParam === null) {
+  if (info.lookupParam === null && view.formatSuffixes !== false) {
     // `/product_api.json` and `/product_api.json/` (the root: `/.json`).
     const stem = info.base === '' ? '/' : info.base;
     for (const url of [`${stem}.:format`, `${stem}.:format/`]) {

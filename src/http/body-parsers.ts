@@ -45,7 +45,8 @@ export function registerBodyParsers(app: FastifyInstance): void {
         done(new ParseError("JSON parse error - 'utf-8' codec can't decode the body"), undefined);
         return;
       }
-      if (text.trim() === '') {
+      // DRF skips parsing an empty body (data is {}); whitespace alone is malformed JSON.
+      if (text === '') {
         done(null, {});
         return;
       }
