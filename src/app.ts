@@ -1,4 +1,5 @@
 // buildApp: the Fastify instance with keygate's request pipeline, error handling and routes.
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TokenAuthentication } from './auth/authentication.js';
 import type { AccessPolicy } from './auth/access.js';
@@ -9,6 +10,7 @@ import { allowedHostsHook } from './http/allowed-hosts.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { errorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
+import { httpsOnlyHook } from './http/https-only.js';
 import { genReqId, loggerOptions, requestIdHook } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
@@ -34,8 +36,15 @@ declare module 'fastify' {
 
 /** Builds the whole application; call `ready()` or `listen()` on the result. */
 export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyInstance {
+  const { config } = keygate;
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(keygate.config),
+    logger: options.logger ?? loggerOptions(config),
+    // X-Forwarded-Proto/-For are believed only from these addresses (proxy-addr matching).
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
+    ...(config.tlsCertFile !== null &&
+      config.tlsKeyFile !== null && {
+        https: { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) },
+      }),
     genReqId,
     requestIdHeader: false,
     // Requests that leave the socket half-open must not hold a worker forever.
@@ -55,8 +64,9 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
 
   app.setErrorHandler(errorHandler);
   app.addHook('onSend', requestIdHook);
-  app.addHook('onRequest', allowedHostsHook(keygate.config.allowedHosts));
-  registerSecurityHeaders(app);
+  app.addHook('onRequest', allowedHostsHook(config.allowedHosts));
+  if (config.production) app.addHook('onRequest', httpsOnlyHook);
+  registerSecurityHeaders(app, config.production);
   registerBodyParsers(app);
   registerOpenApi(app);
 

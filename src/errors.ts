@@ -93,6 +93,15 @@ export class Throttled extends DetailError {
   }
 }
 
+/** A dependency (the database) cannot answer now: DRF's ServiceUnavailable. */
+export class ServiceUnavailable extends DetailError {
+  constructor() {
+    super(503, 'service_unavailable', 'Service temporarily unavailable, try again later.', {
+      'retry-after': '1',
+    });
+  }
+}
+
 /** Input failed validation: 400 with messages per field. */
 export class ValidationError extends ApiError {
   constructor(readonly fields: FieldErrors) {

@@ -29,6 +29,8 @@ export interface KeygateDatabase {
   prepare<Row>(name: string, query: CompiledQuery<Row>): PreparedQuery<Row>;
   /** True when a write failed on a unique constraint (a lost get-or-create race, a taken username). */
   isUniqueViolation(error: unknown): boolean;
+  /** True when the database could not be reached or is shutting down: a 503, not a bug. */
+  isUnavailable(error: unknown): boolean;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,8 @@ function openSqlite(path: string): KeygateDatabase {
         },
       };
     },
+    // A lock held past busy_timeout by another process: retrying later can succeed.
+    isUnavailable: (error) => error instanceof SQLite.SqliteError && error.code.startsWith('SQLITE_BUSY'),
     isUniqueViolation: (error) =>
       error instanceof SQLite.SqliteError &&
       (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
@@ -159,13 +163,39 @@ function redactUrl(url: string): string {
   }
 }
 
+// Connection failures (socket errors, pool connect timeouts), SQLSTATE class 08 (connection
+// exception) and 57P01-57P03 (the server is shutting down or starting up).
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/;
+
+function isPostgresUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  if (error instanceof AggregateError) return error.errors.some(isPostgresUnavailable);
+  return UNAVAILABLE_MESSAGES.test(error.message);
+}
+
 function openPostgres(url: string, poolSize: number): KeygateDatabase {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     types: pgTypes,
     options: '-c TimeZone=UTC',
-    connectionTimeoutMillis: 5000,
+    // Fail fast while the server is down, so requests get a 503 instead of queueing.
+    connectionTimeoutMillis: 2000,
+    query_timeout: 15_000,
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
@@ -183,6 +213,7 @@ function openPostgres(url: string, poolSize: number): KeygateDatabase {
       };
     },
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === '23505',
+    isUnavailable: isPostgresUnavailable,
     async close() {
       await db.destroy();
     },

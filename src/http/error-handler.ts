@@ -5,6 +5,7 @@ import {
   AuthenticationFailed,
   NotAuthenticated,
   ParseError,
+  ServiceUnavailable,
   UnsupportedMediaType,
 } from '../errors.js';
 
@@ -39,7 +40,11 @@ function fastifyErrorToApiError(error: FastifyError, request: FastifyRequest): A
  * anything else as a logged 500 that reveals nothing.
  */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const apiError = error instanceof ApiError ? error : fastifyErrorToApiError(error, request);
+  let apiError = error instanceof ApiError ? error : fastifyErrorToApiError(error, request);
+  if (apiError === null && request.server.keygate.database.isUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    apiError = new ServiceUnavailable();
+  }
   if (apiError === null) {
     request.log.error({ err: error }, 'unhandled error');
     void reply

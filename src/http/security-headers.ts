@@ -1,7 +1,7 @@
 // Django's security headers (X-Frame-Options DENY, nosniff, Referrer-Policy same-origin, COOP) on every response.
 import type { FastifyInstance } from 'fastify';
 
-/** What Django's SecurityMiddleware and XFrameOptionsMiddleware add. HSTS belongs to production mode, not here. */
+/** What Django's SecurityMiddleware and XFrameOptionsMiddleware add. HSTS is added in production mode. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'cross-origin-opener-policy': 'same-origin',
   'referrer-policy': 'same-origin',
@@ -9,16 +9,21 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   'x-frame-options': 'DENY',
 });
 
+/** The HSTS value sent in production mode. */
+export const HSTS = 'max-age=31536000';
+
 /**
  * Registers the headers every response carries. They are added when the response is sent (not when
  * the request arrives) so that answers given before any route runs, such as the ALLOWED_HOSTS 400,
  * carry them too; a value a route set itself is kept.
  */
-export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+export function registerSecurityHeaders(app: FastifyInstance, production: boolean): void {
+  app.addHook('onSend', async (request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
       if (!reply.hasHeader(name)) void reply.header(name, value);
     }
+    // Browsers honour HSTS only from HTTPS responses; one year, as Django's deployment checklist advises.
+    if (production && request.protocol === 'https') void reply.header('strict-transport-security', HSTS);
     return payload;
   });
 }

@@ -29,27 +29,40 @@ export function registerServeCommand(program: Command): void {
     .option('--host <address>', 'listen address (default: HOST)')
     .option('--port <port>', 'listen port (default: PORT)', parsePort)
     .option('--workers <n>', 'server processes: a number, or auto for one per core', workerCount, 1)
-    .action(async (options: { host?: string; port?: number; workers: number }) => {
-      const config = commandConfig();
-      if (options.workers > 1 && !isWorker()) {
-        // The primary migrates (SQLite) or checks (PostgreSQL) once, then only supervises.
-        await (await openForCommand(config)).close();
-        process.exitCode = await runPrimary(options.workers);
-        return;
-      }
-      const keygate = isWorker() ? openKeygate(config) : await openForCommand(config);
-      try {
-        // Loaded here so that every other command starts without the HTTP stack.
-        const { startServer } = await import('../../server.js');
-        await startServer(keygate, { host: options.host, port: options.port });
-      } catch (error) {
-        await keygate.close();
-        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-          throw new CommandError(
-            `address already in use: ${options.host ?? config.host}:${options.port ?? config.port}`,
-          );
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (default: TLS_CERT_FILE)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert (default: TLS_KEY_FILE)')
+    .action(
+      async (options: {
+        host?: string;
+        port?: number;
+        workers: number;
+        tlsCert?: string;
+        tlsKey?: string;
+      }) => {
+        // The flags are the environment variables by another name; workers inherit them this way.
+        if (options.tlsCert !== undefined) process.env.TLS_CERT_FILE = options.tlsCert;
+        if (options.tlsKey !== undefined) process.env.TLS_KEY_FILE = options.tlsKey;
+        const config = commandConfig();
+        if (options.workers > 1 && !isWorker()) {
+          // The primary migrates (SQLite) or checks (PostgreSQL) once, then only supervises.
+          await (await openForCommand(config)).close();
+          process.exitCode = await runPrimary(options.workers);
+          return;
         }
-        throw error;
-      }
-    });
+        const keygate = isWorker() ? openKeygate(config) : await openForCommand(config);
+        try {
+          // Loaded here so that every other command starts without the HTTP stack.
+          const { startServer } = await import('../../server.js');
+          await startServer(keygate, { host: options.host, port: options.port });
+        } catch (error) {
+          await keygate.close();
+          if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+            throw new CommandError(
+              `address already in use: ${options.host ?? config.host}:${options.port ?? config.port}`,
+            );
+          }
+          throw error;
+        }
+      },
+    );
 }
