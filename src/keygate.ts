@@ -5,6 +5,8 @@ import { createTokenService, type TokenService } from './authtoken/token-service
 import type { Config } from './config.js';
 import { openDatabase, type KeygateDatabase } from './db/database.js';
 import { EventBus } from './signals/event-bus.js';
+import { createLoginFailureRepository } from './throttle/login-failure-repository.js';
+import { createLoginThrottle, loginLimits, type LoginThrottle } from './throttle/login-throttle.js';
 import { createUserRepository } from './users/user-repository.js';
 import { createUserService, type UserService } from './users/user-service.js';
 
@@ -16,6 +18,8 @@ export interface Keygate {
   readonly events: EventBus;
   readonly users: UserService;
   readonly tokens: TokenService;
+  /** Brute-force limits for every password login (counters in the database, shared by all processes). */
+  readonly throttle: LoginThrottle;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,10 @@ export function openKeygate(config: Config): Keygate {
     events,
     policy: config.tokenPolicy,
   });
+  const throttle = createLoginThrottle({
+    failures: createLoginFailureRepository(database.db),
+    ...loginLimits(config),
+  });
   if (config.autoCreateToken) registerAutoCreateToken(events, tokens);
-  return { config, database, events, users, tokens, close: () => database.close() };
+  return { config, database, events, users, tokens, throttle, close: () => database.close() };
 }

@@ -2,7 +2,6 @@
 import { ValidationError, type FieldErrors } from '../errors.js';
 import { requireMapping, type FieldMetadata } from '../http/resource.js';
 import type { User } from '../users/user.js';
-import type { UserService } from '../users/user-service.js';
 import { runCharField, type CharFieldOptions } from './char-field.js';
 
 /** The one answer for every failed login, so it never tells which part was wrong. */
@@ -48,17 +47,25 @@ export function validateCredentialFields(data: unknown): Credentials {
 }
 
 /**
+ * Django's `authenticate()` as the serializer calls it: the active user these credentials belong
+ * to, or null. The route supplies it, wrapped in the brute-force throttle, which may throw
+ * Throttled instead.
+ */
+export type CheckCredentials = (username: string, password: string) => Promise<User | null>;
+
+/**
  * `AuthTokenSerializer(data=request.data).is_valid(raise_exception=True)` and its
- * `validated_data['user']`: the fields, then Django's `authenticate()`. A wrong password, an
+ * `validated_data['user']`: the fields, then `authenticate()`. Input that fails field validation
+ * never reaches `authenticate` (so it is not counted as a failed login). A wrong password, an
  * unknown or inactive user and a username of the wrong case all give the same error.
  */
-export async function authenticateCredentials(data: unknown, users: UserService): Promise<User> {
+export async function authenticateCredentials(data: unknown, authenticate: CheckCredentials): Promise<User> {
   const { username, password } = validateCredentialFields(data);
   if (username === '' || password === '') {
     // DRF's `else` branch; unreachable once both fields passed (neither may be blank).
     throw new ValidationError({ non_field_errors: ['Must include "username" and "password".'] });
   }
-  const user = await users.authenticate(username, password);
+  const user = await authenticate(username, password);
   if (user === null) throw new ValidationError({ non_field_errors: [INVALID_CREDENTIALS] });
   return user;
 }

@@ -91,19 +91,30 @@ function postSchema(view: TokenView): FastifySchema {
  * Registers the token endpoints. Like DRF's ObtainAuthToken they authenticate nobody (a Token
  * header is ignored), allow anyone, render JSON only and parse forms, multipart and JSON. The
  * key comes from the token service: under `drf` the user's one token, under `hashed` a new one.
+ * keygate adds the brute-force limit: past it the password is not even checked (429, Retry-After).
  */
 export function registerTokenRoutes(app: FastifyInstance): void {
-  const { users, tokens } = app.keygate;
+  const { users, tokens, throttle } = app.keygate;
   for (const view of VIEWS) {
     registerApiView(app, {
       name: view.name,
       url: view.url,
+      // path('gettoken/', ...) in the seed's urls.py: no `.json` suffix routes, unlike the router's views.
+      formatSuffixes: false,
       access: { authentication: [], permissions: [AllowAny] },
       renderers: [jsonRenderer],
       parses: TOKEN_PARSED_MEDIA_TYPES,
       handlers: {
         async POST(request) {
-          const user = await authenticateCredentials(requestData(request), users);
+          const address = request.ip;
+          const user = await authenticateCredentials(requestData(request), async (username, password) => {
+            const found = await throttle.guard(username, address, () =>
+              users.authenticate(username, password),
+            );
+            // Never the password: the redaction list is a second line of defence, not the first.
+            if (found === null) request.log.warn({ username, address }, 'failed login');
+            return found;
+          });
           const issued = await tokens.issueForLogin(user);
           return { status: 200, data: view.respond(user, issued.key) };
         },

@@ -3,9 +3,13 @@ import { Migrator, type Migration, type MigrationInfo, type MigrationResultSet }
 import type { KeygateDatabase } from './database.js';
 import type { DialectMigration } from './migrations/column-types.js';
 import { initial } from './migrations/0001-initial.js';
+import { loginFailures } from './migrations/0002-login-failures.js';
 
 /** Every migration, in the order it applies. Names are permanent once released. */
-const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [['0001-initial', initial]];
+const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
+  ['0001-initial', initial],
+  ['0002-login-failures', loginFailures],
+];
 
 function migratorFor(database: KeygateDatabase): Migrator {
   const migrations: Record<string, Migration> = {};

@@ -58,6 +58,7 @@ export interface Database {
   users: UsersTable;
   tokens: TokensTable;
   products: ProductsTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -68,3 +69,13 @@ export type NewTokenRow = Insertable<TokensTable>;
 export type ProductRow = Selectable<ProductsTable>;
 export type NewProductRow = Insertable<ProductsTable>;
 export type ProductUpdate = Updateable<ProductsTable>;
+
+/** Brute-force counters: failed password logins per scope (`user:<name>`, `addr:<ip>`) per window. */
+export interface LoginFailuresTable {
+  scope: string;
+  failures: number;
+  /** When the current window started, in milliseconds since the epoch. */
+  window_started: number;
+}
+
+export type LoginFailureRow = Selectable<LoginFailuresTable>;
