@@ -20,6 +20,14 @@ if (files.length === 0) {
   console.error('no test files match');
   process.exit(1);
 }
+// The CLI and server processes the tests start run the compiled build, so build it from the sources first.
+const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+  stdio: 'inherit',
+});
+if (build.status !== 0) {
+  console.error('build failed');
+  process.exit(build.status ?? 1);
+}
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
 });

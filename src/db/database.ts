@@ -3,7 +3,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import type { Database as Schema } from './schema.js';
 
@@ -72,6 +81,30 @@ function configureSqlite(connection: SQLite.Database): void {
   connection.pragma('synchronous = NORMAL');
 }
 
+/**
+ * Transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE). A deferred transaction
+ * that reads and then writes cannot wait for another process's lock and fails with SQLITE_BUSY at
+ * once; an immediate one waits up to busy_timeout, so several processes can share the file.
+ */
+class ImmediateTransactionDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class KeygateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionDriver(this.#config);
+  }
+}
+
 function openSqlite(path: string): KeygateDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const writer = new SQLite(path);
@@ -101,7 +134,7 @@ function openSqlite(path: string): KeygateDatabase {
       };
     },
   };
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: kyselyView }) });
+  const db = new Kysely<Schema>({ dialect: new KeygateSqliteDialect({ database: kyselyView }) });
 
   return {
     db,
@@ -199,6 +232,9 @@ function openPostgres(url: string, poolSize: number): KeygateDatabase {
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: pg-pool listens only to idle clients, and a client whose socket dies
+  // mid-query also emits 'error'. The query itself still fails (a 503), and pg-pool discards the client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

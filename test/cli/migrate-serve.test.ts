@@ -2,26 +2,20 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SETTINGS } from '../../src/config.js';
 import { sqlitePath } from '../../src/db/database.js';
-import { createTestDatabase, describeEachDialect, runCli, type TestDatabase } from '../helpers.js';
-
-/** A TCP port nobody listens on right now: bind port 0, read it, let it go. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-  return port;
-}
+import {
+  createTestDatabase,
+  describeEachDialect,
+  runCli,
+  type TestDatabase,
+  CLI_ENTRY,
+  freePort,
+} from '../helpers.js';
 
 /** How a child process ended. */
 interface Exit {
@@ -37,14 +31,10 @@ interface Server {
 }
 
 function startServe(env: NodeJS.ProcessEnv, port: number): Server {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/run.ts', 'serve', '--port', String(port)],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...CLI_ENTRY, 'serve', '--port', String(port)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -60,7 +50,7 @@ async function exitWithin(server: Server, ms: number): Promise<Exit | null> {
 }
 
 /** Polls GET /anything until the server answers; fails if it exits or takes longer than `ms`. */
-async function waitUntilAnswering(server: Server, port: number, ms = 30_000): Promise<Response> {
+async function waitUntilAnswering(server: Server, port: number, ms = 60_000): Promise<Response> {
   const deadline = Date.now() + ms;
   let exited: Exit | null = null;
   void server.exited.then((exit) => (exited = exit));

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,23 +13,13 @@ import {
   runCli,
   type CliResult,
   type TestDatabase,
+  CLI_ENTRY,
+  freePort,
 } from '../helpers.js';
 
 const USERNAME = 'alice';
 const PASSWORD = 'correct horse battery';
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
-
-/** A TCP port nobody listens on right now: bind port 0, read it, let it go. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-  return port;
-}
 
 /** Runs a client program to completion (stdin closed), with a deadline. */
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
@@ -64,14 +53,10 @@ class ServeProcess {
   };
 
   constructor(env: NodeJS.ProcessEnv, port: number) {
-    this.child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/run.ts', 'serve', '--port', String(port)],
-      {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    this.child = spawn(process.execPath, [...CLI_ENTRY, 'serve', '--port', String(port)], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => (this.#output += d));
     this.child.stderr!.setEncoding('utf8').on('data', (d: string) => (this.#output += d));
     this.exited = new Promise((resolve) =>
@@ -90,7 +75,7 @@ class ServeProcess {
   }
 
   /** Waits until the server answers HTTP on `port`; fails if it exits first or takes over `ms`. */
-  async waitUntilAnswering(port: number, ms = 30_000): Promise<void> {
+  async waitUntilAnswering(port: number, ms = 60_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (Date.now() < deadline) {
       assert.ok(this.running, `serve exited before answering:\n${this.output}`);

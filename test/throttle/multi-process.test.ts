@@ -1,24 +1,19 @@
 // Brute-force counters hold across processes: two `keygate serve` on one PostgreSQL database.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, PG_ADMIN_URL, POSTGRES_AVAILABLE, runCli, uniqueName } from '../helpers.js';
+import {
+  createTestDatabase,
+  PG_ADMIN_URL,
+  POSTGRES_AVAILABLE,
+  runCli,
+  uniqueName,
+  CLI_ENTRY,
+  freePort,
+} from '../helpers.js';
 
 const PASSWORD = 'correct horse battery';
-
-/** A TCP port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-  return port;
-}
 
 /** A running `keygate serve` process. */
 interface Server {
@@ -29,11 +24,10 @@ interface Server {
 }
 
 function startServe(env: NodeJS.ProcessEnv, port: number): Server {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/run.ts', 'serve', '--port', String(port)],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [...CLI_ENTRY, 'serve', '--port', String(port)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -46,7 +40,7 @@ function running(server: Server): boolean {
 }
 
 /** Polls /readyz until the server is ready; fails if it exits or takes longer than `ms`. */
-async function waitUntilReady(server: Server, ms = 30_000): Promise<void> {
+async function waitUntilReady(server: Server, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (!running(server)) assert.fail(`serve exited before answering:\n${server.output()}`);
