@@ -1,5 +1,6 @@
 // Environment -> validated, frozen Config. Every setting is checked once at start, never under load.
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Which token policy the server runs (DESIGN.md "The token model"). */
@@ -32,6 +33,8 @@ export interface Config {
   readonly loginFailuresPerUser: number;
   readonly loginFailuresPerAddress: number;
   readonly loginFailureWindowSeconds: number;
+  /** Redis for the login failure counters instead of the database; null keeps them in the database. */
+  readonly redisUrl: string | null;
 }
 
 /** One documented setting: its variable, default and meaning (used by `.env.example` and `--help`). */
@@ -75,15 +78,24 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'KEYGATE_ENV',
     default: 'development',
-    description: 'production: HTTPS enforced, HSTS, Secure cookies; refuses to start with an unsafe configuration',
+    description:
+      'production: HTTPS enforced, HSTS, Secure cookies; refuses to start with an unsafe configuration',
   },
   {
     name: 'TRUSTED_PROXIES',
     default: '(none)',
     description: 'comma-separated proxy IPs/CIDRs whose X-Forwarded-Proto and X-Forwarded-For are honoured',
   },
-  { name: 'TLS_CERT_FILE', default: '(unset)', description: 'PEM certificate: keygate terminates TLS itself (also --tls-cert)' },
-  { name: 'TLS_KEY_FILE', default: '(unset)', description: 'PEM private key for TLS_CERT_FILE (also --tls-key)' },
+  {
+    name: 'TLS_CERT_FILE',
+    default: '(unset)',
+    description: 'PEM certificate: keygate terminates TLS itself (also --tls-cert)',
+  },
+  {
+    name: 'TLS_KEY_FILE',
+    default: '(unset)',
+    description: 'PEM private key for TLS_CERT_FILE (also --tls-key)',
+  },
   { name: 'DATABASE_POOL_SIZE', default: '10', description: 'PostgreSQL connections per process (1-200)' },
   {
     name: 'LOGIN_FAILURES_PER_USER',
@@ -96,6 +108,12 @@ export const SETTINGS: readonly SettingDoc[] = [
     description: 'failed password logins per client address per window before 429 (0: no limit)',
   },
   { name: 'LOGIN_FAILURE_WINDOW', default: '900', description: 'seconds the login failure counters cover' },
+  {
+    name: 'REDIS_URL',
+    default: '(unset)',
+    description:
+      'redis:// or rediss:// URL: keep the login failure counters in Redis instead of the database',
+  },
 ];
 
 /** A setting has a value the server cannot run with; the message names the variable. */
@@ -134,6 +152,20 @@ function parseDatabaseUrl(raw: string): string {
   throw new ConfigError('DATABASE_URL', 'expected sqlite:<path> or postgres://user@host:port/database');
 }
 
+function parseRedisUrl(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const value = raw.trim();
+  if (!/^rediss?:\/\/[^\s]+$/.test(value)) {
+    throw new ConfigError('REDIS_URL', 'expected redis://[user:password@]host[:port][/db] or rediss://...');
+  }
+  try {
+    new URL(value);
+  } catch {
+    throw new ConfigError('REDIS_URL', 'not a valid URL');
+  }
+  return value;
+}
+
 function parseAllowedHosts(raw: string): string[] {
   const hosts = raw
     .split(',')
@@ -161,8 +193,18 @@ function parseInteger(name: string, raw: string, min: number, max: number): numb
   return Number(value);
 }
 
-// An IPv4 or IPv6 address, optionally with a /prefix; proxy-addr does the matching.
-const PROXY_PATTERN = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]*)(?:\/\d{1,3})?$/i;
+/**
+ * An IPv4 or IPv6 address, optionally with a /prefix of 1-32 or 1-128 bits: exactly what proxy-addr
+ * (Fastify's trustProxy) accepts, so a bad entry fails here at start and not in buildApp.
+ */
+function isProxyEntry(entry: string): boolean {
+  const slash = entry.indexOf('/');
+  const version = isIP(slash === -1 ? entry : entry.slice(0, slash));
+  if (version === 0) return false;
+  if (slash === -1) return true;
+  const prefix = entry.slice(slash + 1);
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 function parseTrustedProxies(raw: string | undefined): string[] {
   if (raw === undefined) return [];
@@ -171,7 +213,8 @@ function parseTrustedProxies(raw: string | undefined): string[] {
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
   for (const entry of entries) {
-    if (!PROXY_PATTERN.test(entry)) throw new ConfigError('TRUSTED_PROXIES', `not an IP address or CIDR: ${JSON.stringify(entry)}`);
+    if (!isProxyEntry(entry))
+      throw new ConfigError('TRUSTED_PROXIES', `not an IP address or CIDR: ${JSON.stringify(entry)}`);
   }
   return entries;
 }
@@ -188,7 +231,8 @@ function parseEnvironment(raw: string | undefined): boolean {
  * list, and HTTPS (keygate's own TLS, or a trusted proxy that terminates it).
  */
 function checkProduction(config: Config, env: NodeJS.ProcessEnv): void {
-  if (config.secretKey === null) throw new ConfigError('SECRET_KEY', 'production mode requires a secret of 32+ characters');
+  if (config.secretKey === null)
+    throw new ConfigError('SECRET_KEY', 'production mode requires a secret of 32+ characters');
   if (pick(env, 'ALLOWED_HOSTS') === undefined || config.allowedHosts.includes('*')) {
     throw new ConfigError('ALLOWED_HOSTS', 'production mode requires the exact host names served (no "*")');
   }
@@ -224,7 +268,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const tlsCertFile = pick(env, 'TLS_CERT_FILE')?.trim() ?? null;
   const tlsKeyFile = pick(env, 'TLS_KEY_FILE')?.trim() ?? null;
   if ((tlsCertFile === null) !== (tlsKeyFile === null)) {
-    throw new ConfigError(tlsCertFile === null ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE', 'TLS needs both a certificate and a key');
+    throw new ConfigError(
+      tlsCertFile === null ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE',
+      'TLS needs both a certificate and a key',
+    );
   }
   for (const [name, file] of [
     ['TLS_CERT_FILE', tlsCertFile],
@@ -247,14 +294,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tlsCertFile,
     tlsKeyFile,
     databasePoolSize: parseInteger('DATABASE_POOL_SIZE', pick(env, 'DATABASE_POOL_SIZE') ?? '10', 1, 200),
-    loginFailuresPerUser: parseInteger('LOGIN_FAILURES_PER_USER', pick(env, 'LOGIN_FAILURES_PER_USER') ?? '10', 0, 1_000_000),
+    loginFailuresPerUser: parseInteger(
+      'LOGIN_FAILURES_PER_USER',
+      pick(env, 'LOGIN_FAILURES_PER_USER') ?? '10',
+      0,
+      1_000_000,
+    ),
     loginFailuresPerAddress: parseInteger(
       'LOGIN_FAILURES_PER_ADDRESS',
       pick(env, 'LOGIN_FAILURES_PER_ADDRESS') ?? '50',
       0,
       1_000_000,
     ),
-    loginFailureWindowSeconds: parseInteger('LOGIN_FAILURE_WINDOW', pick(env, 'LOGIN_FAILURE_WINDOW') ?? '900', 1, 86_400 * 30),
+    loginFailureWindowSeconds: parseInteger(
+      'LOGIN_FAILURE_WINDOW',
+      pick(env, 'LOGIN_FAILURE_WINDOW') ?? '900',
+      1,
+      86_400 * 30,
+    ),
+    redisUrl: parseRedisUrl(pick(env, 'REDIS_URL')),
   });
   if (config.production) checkProduction(config, env);
   return config;

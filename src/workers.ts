@@ -11,7 +11,8 @@ const MAX_RESTART_DELAY_MS = 10_000;
 /** Parses `--workers`: a positive integer or `auto` (one per core). */
 export function parseWorkerCount(value: string): number {
   if (value === 'auto') return availableParallelism();
-  if (!/^\d{1,3}$/.test(value) || Number(value) < 1) throw new Error(`--workers: expected a number >= 1 or auto, got ${value}`);
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1)
+    throw new Error(`--workers: expected a number >= 1 or auto, got ${value}`);
   return Number(value);
 }
 
@@ -22,7 +23,9 @@ export function isWorker(): boolean {
 
 /** What the primary logs; it has no pino instance of its own. */
 function log(message: string, fields: Record<string, unknown> = {}): void {
-  process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg: message, ...fields })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, msg: message, ...fields })}\n`,
+  );
 }
 
 /**
@@ -38,6 +41,8 @@ export function runPrimary(count: number): Promise<number> {
   const started = new Map<number, number>();
 
   const fork = (): void => {
+    // A replacement whose back-off ends after shutdown began would never be asked to stop.
+    if (stopping) return;
     const worker = cluster.fork();
     started.set(worker.id, Date.now());
   };
@@ -51,7 +56,12 @@ export function runPrimary(count: number): Promise<number> {
         return;
       }
       restartDelay = lived < FAST_FAILURE_MS ? Math.min(MAX_RESTART_DELAY_MS, restartDelay * 2 || 250) : 0;
-      log('worker exited; starting a replacement', { worker: worker.process.pid, code, signal, inMs: restartDelay });
+      log('worker exited; starting a replacement', {
+        worker: worker.process.pid,
+        code,
+        signal,
+        inMs: restartDelay,
+      });
       setTimeout(fork, restartDelay);
     });
 

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         loginFailuresPerUser: 10,
         loginFailuresPerAddress: 50,
         loginFailureWindowSeconds: 900,
+        redisUrl: null,
       },
     );
   });
