@@ -10,7 +10,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs'] },
+        projectService: {
+          allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs', 'src/html/static/*.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -36,5 +38,10 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: globals.node },
+  },
+  // The browsable API's script runs in the browser, not in Node.
+  {
+    files: ['src/html/static/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
   },
 );

@@ -2,9 +2,11 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TokenAuthentication } from './auth/authentication.js';
+import { SessionAuthentication } from './auth/session-authentication.js';
 import type { AccessPolicy } from './auth/access.js';
 import { AllowAny, IsAuthenticated } from './auth/permissions.js';
 import { registerTokenRoutes } from './authtoken/token-routes.js';
+import { csrfPlugin } from './csrf/csrf-plugin.js';
 import { NotFound } from './errors.js';
 import { allowedHostsHook } from './http/allowed-hosts.js';
 import { registerBodyParsers } from './http/body-parsers.js';
@@ -16,7 +18,11 @@ import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
 import { ApiRouter } from './http/router.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { browsableApiRenderer } from './html/browsable-api-renderer.js';
+import { registerStaticRoutes } from './html/static-routes.js';
 import { productResource } from './products/product-resource.js';
+import { sessionPlugin } from './sessions/session-plugin.js';
+import { registerSessionRoutes } from './sessions/session-routes.js';
 import type { Keygate } from './keygate.js';
 
 /** Options for building the app. */
@@ -29,7 +35,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The services this app serves. */
     keygate: Keygate;
-    /** The default access policy of API views: Token authentication, authenticated users only. */
+    /**
+     * The default access policy of API views: Token, then Session authentication (a logged-in
+     * browser uses the browsable API; Token first keeps 401 + WWW-Authenticate: Token), and
+     * authenticated users only.
+     */
     tokenProtected: AccessPolicy;
   }
 }
@@ -54,7 +64,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
 
   app.decorate('keygate', keygate);
   app.decorate('tokenProtected', {
-    authentication: [new TokenAuthentication(keygate.tokens)],
+    authentication: [new TokenAuthentication(keygate.tokens), new SessionAuthentication()],
     permissions: [IsAuthenticated],
   });
   app.decorateRequest('user', null);
@@ -69,12 +79,17 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   registerSecurityHeaders(app, config.production);
   registerBodyParsers(app);
   registerOpenApi(app);
+  void app.register(sessionPlugin);
+  void app.register(csrfPlugin);
 
-  const renderers = [jsonRenderer];
+  // DRF's order: JSON first, so `*/*` and no Accept get JSON; browsers asking for HTML get the page.
+  const renderers = [jsonRenderer, browsableApiRenderer];
   new ApiRouter()
     .register(productResource(keygate.database.db, app.tokenProtected))
     .install(app, renderers, { authentication: [], permissions: [AllowAny] });
   registerTokenRoutes(app);
+  registerSessionRoutes(app);
+  registerStaticRoutes(app);
   registerHealthRoutes(app);
   app.setNotFoundHandler(() => {
     throw new NotFound();

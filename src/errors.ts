@@ -49,6 +49,16 @@ export class PermissionDenied extends DetailError {
   }
 }
 
+/**
+ * An unsafe request authenticated by session (or a form) failed Django's CSRF check; DRF's
+ * `{"detail": "CSRF Failed: <reason>"}`, always 403.
+ */
+export class CsrfFailed extends PermissionDenied {
+  constructor(readonly reason: string) {
+    super(`CSRF Failed: ${reason}`);
+  }
+}
+
 /** No such object or path. */
 export class NotFound extends DetailError {
   constructor(detail = 'Not found.') {

@@ -4,9 +4,13 @@ import { createTokenRepository } from './authtoken/token-repository.js';
 import { createTokenService, type TokenService } from './authtoken/token-service.js';
 import type { Config } from './config.js';
 import { openDatabase, type KeygateDatabase } from './db/database.js';
+import { createSessionRepository, type SessionRepository } from './sessions/session-repository.js';
+import { registerSessionInvalidation } from './sessions/session-signals.js';
 import { EventBus } from './signals/event-bus.js';
 import { createLoginFailureRepository } from './throttle/login-failure-repository.js';
+import type { LoginFailureStore } from './throttle/login-failure-store.js';
 import { createLoginThrottle, loginLimits, type LoginThrottle } from './throttle/login-throttle.js';
+import { createRedisFailureStore } from './throttle/redis-failure-store.js';
 import { createUserRepository } from './users/user-repository.js';
 import { createUserService, type UserService } from './users/user-service.js';
 
@@ -18,8 +22,13 @@ export interface Keygate {
   readonly events: EventBus;
   readonly users: UserService;
   readonly tokens: TokenService;
-  /** Brute-force limits for every password login (counters in the database, shared by all processes). */
+  /**
+   * Brute-force limits for every password login: counters shared by all processes, in Redis when
+   * REDIS_URL is set, else in the database.
+   */
   readonly throttle: LoginThrottle;
+  /** Browser sessions (the HTTP side is `app.sessions`); shared by all processes through the database. */
+  readonly sessions: SessionRepository;
   close(): Promise<void>;
 }
 
@@ -37,10 +46,21 @@ export function openKeygate(config: Config): Keygate {
     events,
     policy: config.tokenPolicy,
   });
-  const throttle = createLoginThrottle({
-    failures: createLoginFailureRepository(database.db),
-    ...loginLimits(config),
-  });
+  // The Redis client connects on the first login attempt, so commands that never log in never dial it.
+  const failures: LoginFailureStore =
+    config.redisUrl === null
+      ? createLoginFailureRepository(database.db)
+      : createRedisFailureStore(config.redisUrl);
+  const throttle = createLoginThrottle({ failures, ...loginLimits(config) });
+  const sessions = createSessionRepository(database.db);
   if (config.autoCreateToken) registerAutoCreateToken(events, tokens);
-  return { config, database, events, users, tokens, throttle, close: () => database.close() };
+  registerSessionInvalidation(events, sessions);
+  async function close(): Promise<void> {
+    try {
+      await failures.close();
+    } finally {
+      await database.close();
+    }
+  }
+  return { config, database, events, users, tokens, throttle, sessions, close };
 }

@@ -13,3 +13,8 @@ export function nowTimestamp(): string {
 export function timestampMillis(timestamp: string): number {
   return Date.parse(timestamp);
 }
+
+/** A stored timestamp for an instant given in epoch milliseconds (`2026-11-27T23:29:42.748000Z`). */
+export function timestampAt(millis: number): string {
+  return `${new Date(millis).toISOString().slice(0, 23)}000Z`;
+}

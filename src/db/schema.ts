@@ -59,6 +59,7 @@ export interface Database {
   tokens: TokensTable;
   products: ProductsTable;
   login_failures: LoginFailuresTable;
+  sessions: SessionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -79,3 +80,15 @@ export interface LoginFailuresTable {
 }
 
 export type LoginFailureRow = Selectable<LoginFailuresTable>;
+
+/** Browser sessions: `id` is the SHA-256 hex digest of the session key the cookie carries. */
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  /** JSON object text. */
+  data: ColumnType<string, string | undefined, string>;
+  expires_at: Timestamp;
+  created: Timestamp;
+}
+
+export type SessionRow = Selectable<SessionsTable>;

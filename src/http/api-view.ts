@@ -5,7 +5,7 @@ import { authenticate, type AccessPolicy } from '../auth/access.js';
 import { checkPermissions } from '../auth/permissions.js';
 import { MethodNotAllowed, NotFound } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
-import type { Renderer } from './render.js';
+import type { RenderContext, RenderedView, Renderer } from './render.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,6 +64,27 @@ export function allowHeader(handlers: ApiViewDefinition['handlers']): string {
   return methods.join(', ');
 }
 
+/** Renders `data` with the negotiated renderer into the reply (DRF's Response.rendered_content). */
+export function renderInto(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  negotiated: Negotiated,
+  status: number,
+  data: unknown,
+): FastifyReply {
+  const { renderer, accepted } = negotiated;
+  const context: RenderContext = { request, reply, status, view: negotiated.view ?? null };
+  if (data === undefined && !renderer.rendersEmpty) {
+    return reply.code(status).removeHeader('content-type').send();
+  }
+  const body = renderer.render(data, accepted, context);
+  // A Buffer keeps the negotiated Content-Type exactly (Fastify rewrites it for strings).
+  return reply
+    .code(status === 204 ? 200 : status)
+    .type(renderer.contentType?.(accepted) ?? accepted.text)
+    .send(Buffer.from(body));
+}
+
 /** Sends data with the negotiated renderer. */
 export function sendRendered(
   request: FastifyRequest,
@@ -73,12 +94,7 @@ export function sendRendered(
 ): FastifyReply {
   const negotiated = request.negotiated;
   if (negotiated === null) throw new Error('sendRendered outside an API view');
-  if (data === undefined) return reply.code(status).removeHeader('content-type').send();
-  // A Buffer keeps the negotiated Content-Type exactly (Fastify rewrites it for strings).
-  return reply
-    .code(status)
-    .type(negotiated.accepted.text)
-    .send(Buffer.from(negotiated.renderer.render(data, negotiated.accepted)));
+  return renderInto(request, reply, negotiated, status, data);
 }
 
 interface RouteInfo {
@@ -106,6 +122,13 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
   const info = describeUrl(view.url);
   const allow = allowHeader(view.handlers);
   const offeredTypes = view.renderers.map((r) => r.mediaType);
+  const rendered: RenderedView = {
+    name: view.name,
+    description: view.description ?? '',
+    allow,
+    methods: METHOD_ORDER.filter((m) => view.handlers[m] !== undefined),
+    actions: (request) => view.actions?.(request),
+  };
 
   function urlParts(request: FastifyRequest, slashed: boolean): UrlParts | 'redirect' {
     const params = request.params as Record<string, string>;
@@ -148,7 +171,11 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
   /** DRF's `initial()`: negotiation, then authentication and permissions, then the method check. */
   async function initial(request: FastifyRequest, reply: FastifyReply, parts: UrlParts): Promise<void> {
     void reply.header('allow', allow).header('vary', 'Accept');
-    request.negotiated = selectRenderer(view.renderers, request.headers.accept, parts.format);
+    request.negotiated = {
+      ...selectRenderer(view.renderers, request.headers.accept, parts.format),
+      view: rendered,
+    };
+    await request.negotiated.renderer.prepare?.(request);
     await authenticate(request, view.access.authentication);
     checkPermissions(request, view.access.permissions);
     const method = request.method === 'HEAD' ? 'GET' : request.method;

@@ -3,11 +3,13 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiError,
   AuthenticationFailed,
+  CsrfFailed,
   NotAuthenticated,
   ParseError,
   ServiceUnavailable,
   UnsupportedMediaType,
 } from '../errors.js';
+import { renderInto } from './api-view.js';
 
 /** DRF's JSON media type: no charset parameter (bodies go out as Buffers so Fastify keeps it so). */
 export const JSON_TYPE = 'application/json';
@@ -20,6 +22,11 @@ function fastifyErrorToApiError(error: FastifyError, request: FastifyRequest): A
       return null;
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ParseError(`JSON parse error - ${error.message}`);
+    // @fastify/csrf-protection's refusals, in Django's words.
+    case 'FST_CSRF_MISSING_SECRET':
+      return new CsrfFailed('CSRF cookie not set.');
+    case 'FST_CSRF_INVALID_TOKEN':
+      return new CsrfFailed('CSRF token incorrect.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'too_large', { detail: 'Request body is too large.' });
     default:
@@ -62,8 +69,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   void reply.code(status).headers(apiError.headers);
   const negotiated = request.negotiated;
   if (negotiated) {
-    const body = negotiated.renderer.render(apiError.body, negotiated.accepted);
-    void reply.type(negotiated.accepted.text).send(Buffer.from(body));
+    renderInto(request, reply, negotiated, status, apiError.body);
   } else {
     void reply.type(JSON_TYPE).send(Buffer.from(JSON.stringify(apiError.body)));
   }

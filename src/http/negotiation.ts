@@ -7,12 +7,14 @@ import {
   precedence,
   type MediaType,
 } from './media-type.js';
-import type { Renderer } from './render.js';
+import type { RenderedView, Renderer } from './render.js';
 
 /** The outcome of negotiation: the renderer, and the media type the response declares. */
 export interface Negotiated {
   readonly renderer: Renderer;
   readonly accepted: MediaType;
+  /** The API view answering, for renderers that describe it (the browsable API). */
+  readonly view?: RenderedView;
 }
 
 /**

@@ -1,12 +1,44 @@
-// JSON exactly as DRF's JSONRenderer writes it: compact, UTF-8, Python's layout when indented.
+// Renderers (DRF's renderer classes), and JSON exactly as DRF's JSONRenderer writes it.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MediaType } from './media-type.js';
+
+/** What a page about a view needs to know of it (DRF's renderer_context['view']). */
+export interface RenderedView {
+  /** DRF's view name ("Product List"). */
+  readonly name: string;
+  readonly description: string;
+  /** The `Allow` header value. */
+  readonly allow: string;
+  /** The methods the view implements. */
+  readonly methods: readonly string[];
+  /** OPTIONS' `actions` for this request: writable field metadata per method the user may use. */
+  actions(request: FastifyRequest): Readonly<Record<string, unknown>> | undefined;
+}
+
+/** DRF's renderer_context: the request, the response so far, and the view (null outside API views). */
+export interface RenderContext {
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  /** The status the view answered with. */
+  readonly status: number;
+  readonly view: RenderedView | null;
+}
 
 /** A response body renderer, chosen by content negotiation. */
 export interface Renderer {
   /** The `?format=` / `.suffix` name. */
   readonly format: string;
   readonly mediaType: string;
-  render(data: unknown, accepted: MediaType): string;
+  render(data: unknown, accepted: MediaType, context?: RenderContext): string;
+  /** The Content-Type header; by default the accepted media type as the client wrote it. */
+  contentType?(accepted: MediaType): string;
+  /** Runs once negotiation chose this renderer, before authentication (e.g. to read the session). */
+  prepare?(request: FastifyRequest): Promise<void>;
+  /**
+   * Whether an empty response (204) is rendered too. DRF's browsable API shows a page for it,
+   * answering 200 so browsers display it (the page still says 204).
+   */
+  readonly rendersEmpty?: boolean;
 }
 
 // JSON.stringify leaves these raw; DRF escapes them so the output is also valid JavaScript.

@@ -1,25 +1,26 @@
 // SQL for the brute-force counters in `login_failures`; atomic in the database, so every process agrees.
 import type { Kysely } from 'kysely';
-import type { Database, LoginFailureRow } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
+import type { FailureCount, LoginFailureStore, StoredFailureCount } from './login-failure-store.js';
 
-/** A counter as it stands after an increment. */
-export interface FailureCount {
-  readonly failures: number;
-  /** Epoch milliseconds. */
-  readonly windowStarted: number;
-}
+export type { FailureCount } from './login-failure-store.js';
 
-/** Creates the login failure repository over `db`. */
+/** Creates the login failure repository over `db`: the database's LoginFailureStore. */
 export function createLoginFailureRepository(db: Kysely<Database>) {
   return {
     /** The stored counters for these scopes (expired ones included; the caller judges the window). */
-    async find(scopes: readonly string[]): Promise<LoginFailureRow[]> {
+    async read(scopes: readonly string[]): Promise<StoredFailureCount[]> {
       if (scopes.length === 0) return [];
-      return db
+      const rows = await db
         .selectFrom('login_failures')
         .select(['scope', 'failures', 'window_started'])
         .where('scope', 'in', scopes)
         .execute();
+      return rows.map((row) => ({
+        scope: row.scope,
+        failures: Number(row.failures),
+        windowStarted: Number(row.window_started),
+      }));
     },
 
     /**
@@ -61,14 +62,17 @@ export function createLoginFailureRepository(db: Kysely<Database>) {
     },
 
     /** Deletes every counter whose window began at or before `expiredAt`; returns how many. */
-    async deleteExpired(expiredAt: number): Promise<number> {
+    async prune(expiredAt: number): Promise<number> {
       const result = await db
         .deleteFrom('login_failures')
         .where('window_started', '<=', expiredAt)
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
-  };
+
+    /** Nothing to release: the pool belongs to the Keygate's database. */
+    async close(): Promise<void> {},
+  } satisfies LoginFailureStore;
 }
 
 /** The login failure repository's interface. */

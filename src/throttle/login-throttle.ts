@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import { Throttled } from '../errors.js';
-import type { LoginFailureRepository } from './login-failure-repository.js';
+import type { LoginFailureStore } from './login-failure-store.js';
 
 /** The limits a throttle enforces; a limit of 0 turns that counter off. */
 export interface LoginLimits {
@@ -13,7 +13,8 @@ export interface LoginLimits {
 
 /** What a throttle needs; `now`, `pruneEvery` and `random` exist for tests. */
 export interface LoginThrottleDeps extends LoginLimits {
-  readonly failures: LoginFailureRepository;
+  /** Where the counters live: the database's repository, or Redis. */
+  readonly failures: LoginFailureStore;
   /** The clock, in epoch milliseconds. */
   readonly now?: () => number;
   /** About one recorded failure in this many also deletes expired counters; 0 never does. */
@@ -93,17 +94,17 @@ export function createLoginThrottle(deps: LoginThrottleDeps): LoginThrottle {
   /** Throws Throttled past a limit; otherwise says whether the username has a live counter. */
   async function inspect(username: string, address: string): Promise<{ userCounted: boolean }> {
     const active = counters(username, address);
-    const rows = await failures.find(active.map((c) => c.scope));
+    const rows = await failures.read(active.map((c) => c.scope));
     const at = now();
     const user = userScope(username);
     let userCounted = false;
     let waitMs = 0;
     for (const row of rows) {
-      const windowEnds = Number(row.window_started) + windowMs;
+      const windowEnds = row.windowStarted + windowMs;
       if (windowEnds <= at) continue;
       if (row.scope === user) userCounted = true;
       const limit = active.find((c) => c.scope === row.scope)?.limit ?? 0;
-      if (Number(row.failures) >= limit) waitMs = Math.max(waitMs, windowEnds - at);
+      if (row.failures >= limit) waitMs = Math.max(waitMs, windowEnds - at);
     }
     if (waitMs > 0) {
       // Whole seconds until the window that tripped ends: at least 1, never past one window.
@@ -113,7 +114,7 @@ export function createLoginThrottle(deps: LoginThrottleDeps): LoginThrottle {
   }
 
   async function pruneExpired(): Promise<number> {
-    return failures.deleteExpired(now() - windowMs);
+    return failures.prune(now() - windowMs);
   }
 
   async function recordFailure(username: string, address: string): Promise<void> {

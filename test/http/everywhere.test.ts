@@ -313,7 +313,7 @@ describeEachDialect(
         >();
         assert.deepEqual(Object.keys(body), ['name', 'description', 'renders', 'parses', 'actions']);
         assert.equal(body.name, 'Product List');
-        assert.deepEqual(body.renders, ['application/json']);
+        assert.deepEqual(body.renders, ['application/json', 'text/html']);
         assert.deepEqual(body.parses, PARSES);
         assert.deepEqual(Object.keys(body.actions), ['POST']);
         assert.deepEqual(Object.keys(body.actions.POST), [
@@ -366,7 +366,7 @@ describeEachDialect(
         assert.deepEqual(response.json(), {
           name: 'Api Root',
           description: 'The default basic root view for DefaultRouter',
-          renders: ['application/json'],
+          renders: ['application/json', 'text/html'],
           parses: PARSES,
         });
       });

@@ -1,0 +1,257 @@
+// Brute-force limits with REDIS_URL set: the counters live in Redis (db 15 here), never in login_failures.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { createClient } from 'redis';
+import { ServiceUnavailable } from '../../src/errors.js';
+import { addressScope, userScope } from '../../src/throttle/login-throttle.js';
+import { createRedisFailureStore, redisKey } from '../../src/throttle/redis-failure-store.js';
+import { describeEachDialect, freePort, uniqueName, type DialectContext } from '../helpers.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379/15';
+const LIMITS = { LOGIN_FAILURES_PER_USER: '3', LOGIN_FAILURES_PER_ADDRESS: '5', LOGIN_FAILURE_WINDOW: '60' };
+const WINDOW_MS = 60_000;
+const PASSWORD = 'correct horse';
+const INVALID_CREDENTIALS = JSON.stringify({
+  non_field_errors: ['Unable to log in with provided credentials.'],
+});
+
+type Redis = ReturnType<typeof createClient>;
+
+/** A client of the test database (15), connected; null (and a loud warning) when Redis does not answer. */
+async function connectRedis(): Promise<Redis | null> {
+  const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return client;
+  } catch (error) {
+    if (client.isOpen) client.destroy();
+    process.stderr.write(
+      `\n!!! Redis is not reachable at ${REDIS_URL} (${(error as Error).message}).\n` +
+        '!!! Every Redis login-throttle test is SKIPPED, not passed.\n\n',
+    );
+    return null;
+  }
+}
+
+const probe = await connectRedis();
+const REDIS_AVAILABLE = probe !== null;
+if (probe !== null) probe.destroy();
+
+let addressCounter = 0;
+/** A client address no other test uses. */
+function freshAddress(): string {
+  addressCounter += 1;
+  return `10.${200 + Math.floor(addressCounter / 250)}.${process.pid % 250}.${(addressCounter % 250) + 1}`;
+}
+
+function login(
+  ctx: () => DialectContext,
+  username: string,
+  password: string,
+  address: string,
+  url = '/gettoken/',
+): Promise<LightMyRequestResponse> {
+  return ctx().app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: address,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ username, password }),
+  });
+}
+
+function assertThrottled(response: LightMyRequestResponse): number {
+  assert.equal(response.statusCode, 429, response.body);
+  const retryAfter = Number(response.headers['retry-after']);
+  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+  assert.equal(
+    response.body,
+    JSON.stringify({ detail: `Request was throttled. Expected available in ${retryAfter} seconds.` }),
+  );
+  return retryAfter;
+}
+
+function assertInvalid(response: LightMyRequestResponse): void {
+  assert.equal(response.statusCode, 400, response.body);
+  assert.equal(response.body, INVALID_CREDENTIALS);
+}
+
+function assertLoggedIn(response: LightMyRequestResponse): void {
+  assert.equal(response.statusCode, 200, response.body);
+  assert.match(response.body, /^\{"(token|Token)":"/);
+}
+
+describe(
+  'brute-force limits with Redis',
+  { skip: REDIS_AVAILABLE ? false : `Redis not reachable at ${REDIS_URL}` },
+  () => {
+    describeEachDialect(
+      'login failure counters in Redis',
+      (ctx) => {
+        let redis: Redis;
+        const createUser = async (prefix: string) =>
+          (await ctx().keygate.users.createUser({ username: uniqueName(prefix), password: PASSWORD }))
+            .username;
+
+        /** The stored counter of a scope, or null. */
+        async function counter(scope: string): Promise<{ failures: number; started: number } | null> {
+          const [failures, started] = await redis.hmGet(redisKey(scope), ['failures', 'started']);
+          if (!failures || !started) return null;
+          return { failures: Number(failures), started: Number(started) };
+        }
+
+        async function sqlRows(): Promise<number> {
+          const rows = await ctx().keygate.database.db.selectFrom('login_failures').select('scope').execute();
+          return rows.length;
+        }
+
+        before(async () => {
+          const client = await connectRedis();
+          assert.ok(client, 'Redis went away');
+          redis = client;
+          await redis.flushDb();
+        });
+
+        after(async () => {
+          await redis.flushDb();
+          redis.destroy();
+        });
+
+        it('the configuration selects Redis', () => {
+          assert.equal(ctx().config.redisUrl, REDIS_URL);
+        });
+
+        it('3 bad passwords are 400s, the next is 429 with Retry-After — even with the right password', async () => {
+          const victim = await createUser('victim');
+          const address = freshAddress();
+          for (const url of ['/gettoken/', '/customtoken/', '/gettoken/'])
+            assertInvalid(await login(ctx, victim, 'wrong horse', address, url));
+
+          const retryAfter = assertThrottled(await login(ctx, victim, 'wrong horse', address));
+          assert.ok(retryAfter >= 55, `Retry-After ${retryAfter} should be about the whole 60 s window`);
+          assertThrottled(await login(ctx, victim, PASSWORD, address, '/customtoken/'));
+          assertThrottled(await login(ctx, victim, PASSWORD, freshAddress()));
+
+          const stored = await counter(userScope(victim));
+          assert.equal(stored?.failures, 3);
+          assert.ok(Math.abs(Date.now() - (stored?.started ?? 0)) < 10_000, 'the window started now');
+          // The key expires with the window.
+          const ttl = await redis.pTTL(redisKey(userScope(victim)));
+          assert.ok(ttl > 50_000 && ttl <= WINDOW_MS, `PTTL ${ttl}`);
+          assert.equal((await counter(addressScope(address)))?.failures, 3);
+        });
+
+        it('while one user is locked out, another user logs in', async () => {
+          const victim = await createUser('locked');
+          const bystander = await createUser('bystander');
+          for (let i = 0; i < 3; i++) assertInvalid(await login(ctx, victim, 'wrong horse', freshAddress()));
+          assertThrottled(await login(ctx, victim, PASSWORD, freshAddress()));
+          assertLoggedIn(await login(ctx, bystander, PASSWORD, freshAddress()));
+          assertLoggedIn(await login(ctx, bystander, PASSWORD, freshAddress(), '/customtoken/'));
+        });
+
+        it("a successful login clears the username's counter, never the address's", async () => {
+          const user = await createUser('forgetful');
+          const first = freshAddress();
+          assertInvalid(await login(ctx, user, 'wrong 1', first));
+          assertInvalid(await login(ctx, user, 'wrong 2', first));
+          assertLoggedIn(await login(ctx, user, PASSWORD, first));
+          assert.equal(await counter(userScope(user)), null);
+          assert.equal((await counter(addressScope(first)))?.failures, 2);
+
+          const second = freshAddress();
+          for (let i = 0; i < 3; i++) assertInvalid(await login(ctx, user, `wrong ${i}`, second));
+          assertThrottled(await login(ctx, user, PASSWORD, second));
+        });
+
+        it('a window in the past (key not yet expired) restarts from one', async () => {
+          const user = await createUser('patient');
+          const address = freshAddress();
+          for (let i = 0; i < 3; i++) assertInvalid(await login(ctx, user, 'wrong horse', address));
+          assertThrottled(await login(ctx, user, PASSWORD, address));
+
+          for (const scope of [userScope(user), addressScope(address)]) {
+            await redis.hSet(redisKey(scope), 'started', String(Date.now() - WINDOW_MS - 1));
+          }
+          assertInvalid(await login(ctx, user, 'wrong again', address));
+          const restarted = await counter(userScope(user));
+          assert.equal(restarted?.failures, 1);
+          assert.ok(Math.abs(Date.now() - (restarted?.started ?? 0)) < 10_000, 'a new window starts now');
+          assert.equal((await counter(addressScope(address)))?.failures, 1);
+          assertLoggedIn(await login(ctx, user, PASSWORD, address));
+        });
+
+        it('concurrent increments from two clients are exact: 25 in parallel give 1..25', async () => {
+          const scope = userScope(uniqueName('raced'));
+          const stores = [createRedisFailureStore(REDIS_URL), createRedisFailureStore(REDIS_URL)];
+          try {
+            const now = Date.now();
+            const counts = await Promise.all(
+              Array.from({ length: 25 }, (_, i) => stores[i % 2]!.increment(scope, now, now - WINDOW_MS)),
+            );
+            assert.deepEqual(
+              counts.map((c) => c.failures).sort((a, b) => a - b),
+              Array.from({ length: 25 }, (_, i) => i + 1),
+            );
+            assert.ok(counts.every((c) => c.windowStarted === now));
+            assert.equal((await counter(scope))?.failures, 25);
+          } finally {
+            await Promise.all(stores.map((store) => store.close()));
+          }
+        });
+
+        it('no row is ever written to login_failures', async () => {
+          for (let i = 0; i < 2; i++)
+            assertInvalid(await login(ctx, uniqueName('nobody'), 'wrong', freshAddress()));
+          assert.ok((await redis.keys('keygate:login-failures:*')).length > 0);
+          assert.equal(await sqlRows(), 0);
+        });
+      },
+      { env: { REDIS_URL, ...LIMITS } },
+    );
+  },
+);
+
+// Needs no Redis: a port nobody listens on.
+const deadPort = await freePort();
+const DEAD_REDIS_URL = `redis://127.0.0.1:${deadPort}/0`;
+
+describeEachDialect(
+  'login failure counters in an unreachable Redis',
+  (ctx) => {
+    it('a login answers 503 with Retry-After, promptly — never a 500, never an unlimited login', async () => {
+      const user = (
+        await ctx().keygate.users.createUser({ username: uniqueName('stranded'), password: PASSWORD })
+      ).username;
+      for (const password of [PASSWORD, 'wrong horse']) {
+        const started = Date.now();
+        const response = await login(ctx, user, password, freshAddress());
+        assert.equal(response.statusCode, 503, response.body);
+        assert.equal(response.headers['retry-after'], '1');
+        assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+      }
+      assert.equal(
+        (await ctx().keygate.database.db.selectFrom('login_failures').select('scope').execute()).length,
+        0,
+      );
+    });
+
+    it('every store operation fails with ServiceUnavailable', async () => {
+      const store = createRedisFailureStore(DEAD_REDIS_URL, { connectTimeoutMs: 200 });
+      try {
+        await assert.rejects(store.read(['user:x']), ServiceUnavailable);
+        await assert.rejects(
+          store.increment('user:x', Date.now(), Date.now() - WINDOW_MS),
+          ServiceUnavailable,
+        );
+        await assert.rejects(store.clear('user:x'), ServiceUnavailable);
+      } finally {
+        await store.close();
+      }
+    });
+  },
+  { env: { REDIS_URL: DEAD_REDIS_URL, ...LIMITS } },
+);
