@@ -13,6 +13,13 @@ export interface RunningProcess {
 
 /** Deliberate module state: the registry of live children, so that every exit path can stop them. */
 const running = new Set<RunningProcess>();
+/** Deliberate module state: set once a signal asked the run to stop. */
+let interrupted = false;
+
+/** Whether a signal asked the run to stop (a failure after it is the interruption, not a fault). */
+export function wasInterrupted(): boolean {
+  return interrupted;
+}
 
 /** Deliberate module state: the niceness load-bearing processes run at (`--nice`), 0 = inherit. */
 let niceness = 0;
@@ -201,7 +208,6 @@ export async function runChecked(
  * the children are stopped (to drop a database, remove temporary files), bounded to 15 s.
  */
 export function installCleanup(afterInterrupt: (signal: NodeJS.Signals) => Promise<void>): void {
-  let interrupted = false;
   const interrupt = (signal: NodeJS.Signals): void => {
     if (interrupted) {
       killAllNow();

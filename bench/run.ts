@@ -17,6 +17,7 @@ import {
   setNiceness,
   stopAll,
   stopProcess,
+  wasInterrupted,
   type RunningProcess,
 } from './processes.js';
 import {
@@ -580,6 +581,7 @@ function writeResults(root: string, stamp: string, report: BenchReport, options:
 }
 
 main().catch((error: unknown) => {
+  if (wasInterrupted()) return;
   process.stderr.write(
     `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
