@@ -105,6 +105,9 @@ class KeygateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Compiled SQLite statements kept per connection, keyed by their SQL text. */
+const STATEMENT_CACHE_SIZE = 500;
+
 function openSqlite(path: string): KeygateDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const writer = new SQLite(path);
@@ -119,11 +122,24 @@ function openSqlite(path: string): KeygateDatabase {
     return reader;
   };
 
+  // Deliberate cache: Kysely asks SQLite to compile every query it runs, and the SQL text of a query
+  // shape never changes, so each text is compiled once (bounded; cleared wholesale when full).
+  const statements = new Map<string, SQLite.Statement>();
+  const preparedByText = (sql: string): SQLite.Statement => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+      statement = writer.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+
   // The shape Kysely's SqliteDialect expects, converting booleans on the way in.
   const kyselyView = {
     close: () => writer.close(),
     prepare(sql: string) {
-      const statement = writer.prepare(sql);
+      const statement = preparedByText(sql);
       return {
         get reader() {
           return statement.reader;
