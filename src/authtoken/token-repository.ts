@@ -2,7 +2,7 @@
 import type { KeygateDatabase } from '../db/database.js';
 import type { NewTokenRow } from '../db/schema.js';
 import type { Executor } from '../users/user-repository.js';
-import { toUser, type User } from '../users/user.js';
+import { JOINED_USER_COLUMNS, toUser, type User } from '../users/user.js';
 import { TOKEN_COLUMNS, toToken, type Token } from './token.js';
 
 /** A token with its owner, as authentication needs them. */
@@ -31,15 +31,7 @@ export function createTokenRepository(database: KeygateDatabase) {
         't.expires_at',
         't.last_used_at',
         't.scopes',
-        'u.username',
-        'u.email',
-        'u.first_name',
-        'u.last_name',
-        'u.is_active',
-        'u.is_staff',
-        'u.is_superuser',
-        'u.date_joined',
-        'u.last_login',
+        ...JOINED_USER_COLUMNS,
       ])
       .where('t.digest', '=', '')
       .compile(),

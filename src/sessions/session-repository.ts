@@ -1,7 +1,7 @@
 // SQL for sessions: create, the one joined lookup a session-authenticated request runs, delete.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { toUser, type User } from '../users/user.js';
+import { JOINED_USER_COLUMNS, toUser, type User } from '../users/user.js';
 
 /** A live session with its user, as authentication needs them. */
 export interface StoredSession {
@@ -54,22 +54,7 @@ export function createSessionRepository(db: Kysely<Database>) {
       const row = await db
         .selectFrom('sessions as s')
         .innerJoin('users as u', 'u.id', 's.user_id')
-        .select([
-          's.id as session_id',
-          's.data',
-          's.expires_at',
-          's.created',
-          'u.id',
-          'u.username',
-          'u.email',
-          'u.first_name',
-          'u.last_name',
-          'u.is_active',
-          'u.is_staff',
-          'u.is_superuser',
-          'u.date_joined',
-          'u.last_login',
-        ])
+        .select(['s.id as session_id', 's.data', 's.expires_at', 's.created', 'u.id', ...JOINED_USER_COLUMNS])
         .where('s.id', '=', id)
         .where('s.expires_at', '>', now)
         .executeTakeFirst();

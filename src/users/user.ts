@@ -47,3 +47,16 @@ export const USER_COLUMNS = [
   'date_joined',
   'last_login',
 ] as const;
+
+/** A user's columns other than `id`, for queries that join `users as u` (the id comes from the join). */
+export const JOINED_USER_COLUMNS = [
+  'u.username',
+  'u.email',
+  'u.first_name',
+  'u.last_name',
+  'u.is_active',
+  'u.is_staff',
+  'u.is_superuser',
+  'u.date_joined',
+  'u.last_login',
+] as const;
