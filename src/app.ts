@@ -1,6 +1,7 @@
 // buildApp: the Fastify instance with keygate's request pipeline, error handling and routes.
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerAdmin } from './admin/admin-site.js';
 import { TokenAuthentication } from './auth/authentication.js';
 import { SessionAuthentication } from './auth/session-authentication.js';
 import type { AccessPolicy } from './auth/access.js';
@@ -89,6 +90,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     .install(app, renderers, { authentication: [], permissions: [AllowAny] });
   registerTokenRoutes(app);
   registerSessionRoutes(app);
+  registerAdmin(app);
   registerStaticRoutes(app);
   registerHealthRoutes(app);
   app.setNotFoundHandler(() => {

@@ -2,8 +2,9 @@
 import type { Transaction } from 'kysely';
 import type { TokenPolicy } from '../config.js';
 import type { KeygateDatabase } from '../db/database.js';
+import { runAlso, type AlsoInTransaction } from '../db/in-transaction.js';
 import type { Database } from '../db/schema.js';
-import { AuthenticationFailed } from '../errors.js';
+import { AuthenticationFailed, ValidationError } from '../errors.js';
 import type { EventBus } from '../signals/event-bus.js';
 import { nowTimestamp } from '../time.js';
 import type { User } from '../users/user.js';
@@ -107,26 +108,80 @@ export function createTokenService({ database, tokens, users, events, policy }: 
     getOrCreate,
 
     /** Replaces the user's DRF token (`drf_create_token -r`), or issues a fresh one under `hashed`. */
-    async reset(user: User): Promise<IssuedToken> {
+    async reset(user: User, also?: AlsoInTransaction<IssuedToken>): Promise<IssuedToken> {
       return db.transaction().execute(async (trx) => {
         if (policy === 'drf') {
           for (const token of await tokens.deleteForUser(user.id, trx)) {
             await events.emit('token.deleted', { token }, { trx });
           }
         }
-        return insertToken(user, trx);
+        const issued = await insertToken(user, trx);
+        await runAlso(also, trx, issued);
+        return issued;
       });
     },
+
+    /**
+     * Replaces one token with a new key for the same user (name, expiry and scopes kept), in one
+     * transaction; undefined when the token is gone. The old key stops working at once.
+     */
+    async regenerate(
+      tokenId: number,
+      also?: AlsoInTransaction<IssuedToken>,
+    ): Promise<IssuedToken | undefined> {
+      return db.transaction().execute(async (trx) => {
+        const old = await tokens.deleteById(tokenId, trx);
+        if (old === undefined) return undefined;
+        const user = await users.findById(old.userId, trx);
+        if (user === undefined) return undefined;
+        await events.emit('token.deleted', { token: old }, { trx });
+        const issued = await insertToken(user, trx, {
+          name: old.name,
+          expiresAt: old.expiresAt,
+          scopes: old.scopes,
+        });
+        await runAlso(also, trx, issued);
+        return issued;
+      });
+    },
+
+    /**
+     * The admin's "add token": under `drf` a user has at most one token (Django's unique
+     * constraint, with its message); under `hashed` each call adds a named token.
+     */
+    async create(
+      user: User,
+      options: TokenOptions = {},
+      also?: AlsoInTransaction<IssuedToken>,
+    ): Promise<IssuedToken> {
+      const duplicate = new ValidationError({ user: ['Token with this User already exists.'] });
+      if (policy === 'drf' && (await existingDrfToken(user)) !== undefined) throw duplicate;
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const issued = await insertToken(user, trx, options);
+          await runAlso(also, trx, issued);
+          return issued;
+        });
+      } catch (error) {
+        if (database.isUniqueViolation(error)) throw duplicate;
+        throw error;
+      }
+    },
+
+    /** The token with this id and its user, for display (never by key). */
+    findById: (tokenId: number) => tokens.findById(tokenId),
 
     /** Creates a token inside a transaction the caller opened (the user.created listener). */
     createInTransaction: (user: User, trx: Transaction<Database>) => insertToken(user, trx),
 
     /** Deletes one token; false when it did not exist. */
-    async delete(tokenId: number): Promise<boolean> {
+    async delete(tokenId: number, also?: AlsoInTransaction<Token>): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
         const token = await tokens.deleteById(tokenId, trx);
-        if (token) await events.emit('token.deleted', { token }, { trx });
-        return token !== undefined;
+        if (token === undefined) return false;
+        await events.emit('token.deleted', { token }, { trx });
+        await runAlso(also, trx, token);
+        return true;
       });
     },
 

@@ -5,12 +5,14 @@ import type { DialectMigration } from './migrations/column-types.js';
 import { initial } from './migrations/0001-initial.js';
 import { loginFailures } from './migrations/0002-login-failures.js';
 import { sessions } from './migrations/0003-sessions.js';
+import { adminLog } from './migrations/0004-admin-log.js';
 
 /** Every migration, in the order it applies. Names are permanent once released. */
 const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['0001-initial', initial],
   ['0002-login-failures', loginFailures],
   ['0003-sessions', sessions],
+  ['0004-admin-log', adminLog],
 ];
 
 function migratorFor(database: KeygateDatabase): Migrator {

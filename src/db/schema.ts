@@ -60,6 +60,7 @@ export interface Database {
   products: ProductsTable;
   login_failures: LoginFailuresTable;
   sessions: SessionsTable;
+  admin_log: AdminLogTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -92,3 +93,23 @@ export interface SessionsTable {
 }
 
 export type SessionRow = Selectable<SessionsTable>;
+
+/** What an admin log entry records: Django's ADDITION, CHANGE and DELETION flags. */
+export const ADMIN_ACTION = { added: 1, changed: 2, deleted: 3 } as const;
+
+/** The admin site's change record (Django's LogEntry). */
+export interface AdminLogTable {
+  id: Generated<number>;
+  action_time: Timestamp;
+  /** Who made the change. */
+  user_id: number;
+  /** `user`, `token` or `product`. */
+  content_type: string;
+  object_id: string;
+  /** The object's name when it was changed. */
+  object_repr: string;
+  action_flag: number;
+  change_message: ColumnType<string, string | undefined, string>;
+}
+
+export type AdminLogRow = Selectable<AdminLogTable>;

@@ -1,9 +1,12 @@
 // Creating users, checking their passwords and changing their state; emits the user.* events.
 import type { KeygateDatabase } from '../db/database.js';
+import { runAlso, type AlsoInTransaction } from '../db/in-transaction.js';
+import type { UserUpdate } from '../db/schema.js';
 import { DoesNotExist, ValidationError, type FieldErrors } from '../errors.js';
 import type { EventBus } from '../signals/event-bus.js';
 import { nowTimestamp } from '../time.js';
 import { checkDummyPassword, checkPassword, hashPassword, unusablePassword } from './passwords.js';
+import { TOKEN_COLUMNS, toToken } from '../authtoken/token.js';
 import type { User } from './user.js';
 import type { UserRepository } from './user-repository.js';
 import { emailErrors, usernameErrors } from './user-validation.js';
@@ -13,6 +16,16 @@ export interface NewUser {
   readonly username: string;
   readonly email?: string;
   readonly password: string | null;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly isActive?: boolean;
+  readonly isStaff?: boolean;
+  readonly isSuperuser?: boolean;
+}
+
+/** The account fields an administrator edits (Django's UserChangeForm without the password). */
+export interface UserDetails {
+  readonly email?: string;
   readonly firstName?: string;
   readonly lastName?: string;
   readonly isActive?: boolean;
@@ -37,11 +50,12 @@ export function createUserService({ database, users, events }: UserServiceDeps) 
     return user;
   }
 
-  async function update(user: User, changes: Parameters<UserRepository['update']>[1], changed: string[]) {
+  async function update(user: User, changes: UserUpdate, changed: string[], also?: AlsoInTransaction<User>) {
     return db.transaction().execute(async (trx) => {
       const updated = await users.update(user.id, changes, trx);
       if (!updated) throw new DoesNotExist(`user ${user.username} does not exist`);
       await events.emit('user.updated', { user: updated, changed }, { trx });
+      await runAlso(also, trx, updated);
       return updated;
     });
   }
@@ -51,7 +65,7 @@ export function createUserService({ database, users, events }: UserServiceDeps) 
      * Creates a user and emits `user.created` in the same transaction (the built-in listener
      * creates its token there). Throws ValidationError for a bad or taken username or e-mail.
      */
-    async createUser(input: NewUser): Promise<User> {
+    async createUser(input: NewUser, also?: AlsoInTransaction<User>): Promise<User> {
       const errors: FieldErrors = {};
       const username = usernameErrors(input.username);
       if (username.length > 0) errors.username = username;
@@ -77,6 +91,7 @@ export function createUserService({ database, users, events }: UserServiceDeps) 
             trx,
           );
           await events.emit('user.created', { user }, { trx });
+          await runAlso(also, trx, user);
           return user;
         });
       } catch (error) {
@@ -114,6 +129,59 @@ export function createUserService({ database, users, events }: UserServiceDeps) 
     async setPassword(username: string, password: string): Promise<User> {
       const user = await requireUser(username);
       return update(user, { password: await hashPassword(password) }, ['password']);
+    },
+
+    /** Sets `user`'s password (validated by the caller); hashed before the transaction opens. */
+    async changePassword(user: User, password: string, also?: AlsoInTransaction<User>): Promise<User> {
+      return update(user, { password: await hashPassword(password) }, ['password'], also);
+    },
+
+    /**
+     * Changes the fields an administrator edits; only fields whose value differs are written and
+     * named in `user.updated`. Throws ValidationError for a bad e-mail address.
+     */
+    async updateDetails(user: User, details: UserDetails, also?: AlsoInTransaction<User>): Promise<User> {
+      if (details.email !== undefined) {
+        const email = emailErrors(details.email);
+        if (email.length > 0) throw new ValidationError({ email });
+      }
+      const changes: UserUpdate = {};
+      const changed: string[] = [];
+      const fields = [
+        ['email', 'email', user.email],
+        ['firstName', 'first_name', user.firstName],
+        ['lastName', 'last_name', user.lastName],
+        ['isActive', 'is_active', user.isActive],
+        ['isStaff', 'is_staff', user.isStaff],
+        ['isSuperuser', 'is_superuser', user.isSuperuser],
+      ] as const;
+      for (const [field, column, current] of fields) {
+        const value = details[field];
+        if (value === undefined || value === current) continue;
+        (changes as Record<string, unknown>)[column] = value;
+        changed.push(column);
+      }
+      if (changed.length === 0) return user;
+      return update(user, changes, changed, also);
+    },
+
+    /**
+     * Deletes a user with their tokens and sessions: `token.deleted` for each token, then
+     * `user.deleted`, all in one transaction. False when the user was already gone.
+     */
+    async deleteUser(user: User, also?: AlsoInTransaction<User>): Promise<boolean> {
+      return db.transaction().execute(async (trx) => {
+        const tokens = await trx
+          .deleteFrom('tokens')
+          .where('user_id', '=', user.id)
+          .returning(TOKEN_COLUMNS)
+          .execute();
+        if (!(await users.delete(user.id, trx))) return false;
+        for (const token of tokens) await events.emit('token.deleted', { token: toToken(token) }, { trx });
+        await events.emit('user.deleted', { user }, { trx });
+        await runAlso(also, trx, user);
+        return true;
+      });
     },
 
     /** Activates or deactivates an account; an inactive user's token stops working at once. */

@@ -1,0 +1,174 @@
+// The admin site at /admin/: staff-only login, the home page with recent actions, and the users,
+// tokens and products sections. Every change made here is recorded in the admin log.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Throttled } from '../errors.js';
+import { parseMediaType } from '../http/media-type.js';
+import { browsableApiRenderer } from '../html/browsable-api-renderer.js';
+import { readLoginForm, type LoginErrors } from '../sessions/login-form.js';
+import { localNext } from '../sessions/next-url.js';
+import { createAdminLog, type AdminLog, type LogEntry } from './admin-log.js';
+import { formData, redirectTo, sendAdminPage } from './admin-page.js';
+import { registerProductAdmin } from './product-admin.js';
+import { registerTokenAdmin } from './token-admin.js';
+import { registerUserAdmin } from './user-admin.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** An admin page anyone may open (the login page); every other admin page needs staff. */
+    adminPublic?: boolean;
+  }
+}
+
+/** What every admin section gets. */
+export interface AdminContext {
+  readonly log: AdminLog;
+}
+
+/** Django's admin login error: the same for a wrong password and for a non-staff account. */
+export const INVALID_STAFF_LOGIN =
+  'Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive.';
+
+const HOME = '/admin/';
+const LOGIN = '/admin/login/';
+/** How many entries the home page's "Recent actions" shows. */
+const RECENT_ACTIONS = 10;
+
+/** The change page of a logged object, while it can still exist. */
+function entryHref(entry: LogEntry): string | null {
+  if (entry.action === 'deleted') return null;
+  const section = { user: 'users', token: 'tokens', product: 'products' }[entry.contentType];
+  return `/admin/${section}/${encodeURIComponent(entry.objectId)}/change/`;
+}
+
+/**
+ * Admin pages are HTML: errors (a CSRF refusal) render as pages, every POST passes the CSRF check,
+ * and the session is read once. An active staff user becomes `request.user`; anyone else is sent
+ * to the login page (Django's admin_view), except on the login page itself.
+ */
+async function adminGuard(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  request.negotiated = { renderer: browsableApiRenderer, accepted: parseMediaType('text/html') };
+  if (request.method === 'POST') request.csrfRequired = true;
+  const session = await request.server.sessions.load(request);
+  if (session !== null && session.user.isActive && session.user.isStaff) request.user = session.user;
+  if (request.user !== null || request.routeOptions.config.adminPublic === true) return undefined;
+  return redirectTo(reply, `${LOGIN}?next=${encodeURIComponent(request.url)}`);
+}
+
+function nextOf(request: FastifyRequest): string {
+  const next = formData(request).next ?? (request.query as Record<string, unknown>).next;
+  return typeof next === 'string' ? next : '';
+}
+
+function loginPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: { username?: string; error?: string; errors?: LoginErrors; status?: number },
+): FastifyReply {
+  const session = request.server.sessions.loaded(request);
+  // Logged in, but not as staff: Django says so above the form.
+  const notAuthorized =
+    request.user === null && session !== null && session.user.isActive ? session.user.username : null;
+  return sendAdminPage(
+    request,
+    reply,
+    'login',
+    { title: 'Log in', status: page.status ?? 200, breadcrumbs: [] },
+    {
+      username: page.username ?? '',
+      next: nextOf(request),
+      error: page.error ?? null,
+      errors: page.errors ?? {},
+      notAuthorized,
+    },
+  );
+}
+
+/** Registers the admin site under /admin/. */
+export function registerAdmin(app: FastifyInstance): void {
+  const { users, throttle, database } = app.keygate;
+  const context: AdminContext = { log: createAdminLog(database.db) };
+
+  void app.register(
+    (admin, _options, done) => {
+      admin.addHook('onRequest', adminGuard);
+
+      admin.route({
+        method: ['GET', 'HEAD', 'POST'],
+        url: '/login/',
+        schema: { hide: true },
+        config: { adminPublic: true },
+        async handler(request, reply) {
+          const next = localNext(nextOf(request)) ?? HOME;
+          if (request.method !== 'POST') {
+            return request.user === null ? loginPage(request, reply, {}) : redirectTo(reply, next);
+          }
+          const { input, errors } = readLoginForm(formData(request));
+          if (errors.username !== undefined || errors.password !== undefined) {
+            return loginPage(request, reply, { username: input.username, errors });
+          }
+          let user;
+          try {
+            // The brute-force limit every password login shares; a non-staff account counts as a
+            // failure here, so the admin login cannot be used to probe ordinary accounts either.
+            user = await throttle.guard(input.username, request.ip, async () => {
+              const found = await users.authenticate(input.username, input.password);
+              return found !== null && found.isStaff ? found : null;
+            });
+          } catch (error) {
+            if (!(error instanceof Throttled)) throw error;
+            void reply.headers(error.headers);
+            return loginPage(request, reply, {
+              username: input.username,
+              status: 429,
+              error: `Too many failed login attempts. Try again in ${error.headers['retry-after']} seconds.`,
+            });
+          }
+          if (user === null) {
+            request.log.warn({ username: input.username, address: request.ip }, 'failed admin login');
+            return loginPage(request, reply, { username: input.username, error: INVALID_STAFF_LOGIN });
+          }
+          await app.sessions.start(request, reply, user);
+          await users.touchLastLogin(user);
+          return redirectTo(reply, next);
+        },
+      });
+
+      admin.route({
+        method: ['GET', 'HEAD', 'POST'],
+        url: '/logout/',
+        schema: { hide: true },
+        config: { adminPublic: true },
+        async handler(request, reply) {
+          // GET only asks: logging out changes state, so a link or an image cannot do it.
+          if (request.method === 'POST') await app.sessions.end(request, reply);
+          const loggedOut = request.method === 'POST';
+          if (loggedOut) request.user = null;
+          return sendAdminPage(
+            request,
+            reply,
+            'logout',
+            { title: loggedOut ? 'Logged out' : 'Log out', breadcrumbs: [{ label: 'Log out' }] },
+            { loggedOut },
+          );
+        },
+      });
+
+      admin.get('/', { schema: { hide: true } }, async (request, reply) => {
+        const recent = await context.log.recent(RECENT_ACTIONS);
+        return sendAdminPage(
+          request,
+          reply,
+          'index',
+          { title: 'Site administration', breadcrumbs: [] },
+          { recent: recent.map((entry) => ({ ...entry, href: entryHref(entry) })) },
+        );
+      });
+
+      registerUserAdmin(admin, context);
+      registerTokenAdmin(admin, context);
+      registerProductAdmin(admin, context);
+      done();
+    },
+    { prefix: '/admin' },
+  );
+}

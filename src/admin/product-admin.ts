@@ -1,0 +1,370 @@
+// Products in the admin: list (search, in-stock filter, sorting), add, change and delete, with
+// exactly the API's validation (DRF's ProductSerializer rules) and errors beside each field.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { NotFound } from '../errors.js';
+import { formatCents } from '../products/decimal.js';
+import { NAME_MAX_LENGTH, validateProduct, type ProductInput } from '../products/product-fields.js';
+import { toProduct, type Product } from '../products/product.js';
+import { nowTimestamp } from '../time.js';
+import type { User } from '../users/user.js';
+import type { AdminContext } from './admin-site.js';
+import { adminUser, formData, field, objectId, sendAdminPage, type Crumb } from './admin-page.js';
+import { changeListModel, readListParams, type ListSpec, type Row } from './change-list.js';
+import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
+import { handleDeletePage, handleListAction, type Deleter } from './deletion.js';
+import { likeContains } from './search.js';
+
+const LIST = '/admin/products/';
+const ADD = '/admin/products/add/';
+const changeUrl = (id: number) => `/admin/products/${id}/change/`;
+const CRUMBS: readonly Crumb[] = [{ label: 'Products', href: LIST }];
+const COLUMNS = ['id', 'name', 'description', 'price_cents', 'stock', 'created', 'updated'] as const;
+
+type Sort = 'name' | 'price' | 'stock' | 'created';
+const SORT_COLUMNS: Readonly<Record<Sort, 'name' | 'price_cents' | 'stock' | 'created'>> = {
+  name: 'name',
+  price: 'price_cents',
+  stock: 'stock',
+  created: 'created',
+};
+
+const SPEC: ListSpec<Sort> = {
+  sortable: ['name', 'price', 'stock', 'created'],
+  defaultSort: { field: 'created', descending: true },
+  filters: [
+    {
+      param: 'in_stock',
+      title: 'By availability',
+      choices: [
+        { value: 'yes', label: 'In stock' },
+        { value: 'no', label: 'Out of stock' },
+      ],
+    },
+  ],
+  searchPlaceholder: 'Search name or description',
+};
+
+/** The form's fields, filled with what was sent (or the product's values). */
+function productFields(values: Readonly<Record<string, string>>): FormField[] {
+  return [
+    {
+      name: 'name',
+      label: 'Name',
+      kind: 'text',
+      value: values.name ?? '',
+      required: true,
+      maxlength: NAME_MAX_LENGTH,
+    },
+    {
+      name: 'description',
+      label: 'Description',
+      kind: 'textarea',
+      value: values.description ?? '',
+      required: true,
+    },
+    {
+      name: 'price',
+      label: 'Price',
+      kind: 'text',
+      value: values.price ?? '',
+      required: true,
+      inputmode: 'decimal',
+      help: 'Up to 10 digits, 2 after the decimal point, e.g. 12.50.',
+    },
+    {
+      name: 'stock',
+      label: 'Stock',
+      kind: 'number',
+      value: values.stock ?? '',
+      required: true,
+      inputmode: 'numeric',
+    },
+  ];
+}
+
+function valuesOf(product: Product): Record<string, string> {
+  return {
+    name: product.name,
+    description: product.description,
+    price: formatCents(product.priceCents),
+    stock: String(product.stock),
+  };
+}
+
+/** What the form sent, as the API would receive it from an HTML form (strings). */
+function sentValues(data: Readonly<Record<string, unknown>>): Record<string, string> {
+  return {
+    name: field(data, 'name'),
+    description: field(data, 'description'),
+    price: field(data, 'price'),
+    stock: field(data, 'stock'),
+  };
+}
+
+/** The row values of a fully validated (create or update) product. */
+function columnsOf(input: ProductInput) {
+  return {
+    name: input.name!,
+    description: input.description!,
+    price_cents: input.priceCents!,
+    stock: input.stock!,
+  };
+}
+
+/** Registers the products section. */
+export function registerProductAdmin(admin: FastifyInstance, { log }: AdminContext): void {
+  const { db, dialect } = admin.keygate.database;
+
+  async function find(id: number): Promise<Product | undefined> {
+    const row = await db.selectFrom('products').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+    return row && toProduct(row);
+  }
+
+  async function record(
+    trx: Transaction<Database>,
+    actor: User,
+    product: Product,
+    action: 'added' | 'changed' | 'deleted',
+    message?: string,
+  ) {
+    await log.record(trx, {
+      actor,
+      contentType: 'product',
+      objectId: product.id,
+      objectRepr: product.name,
+      action,
+      message,
+    });
+  }
+
+  const deleter: Deleter = {
+    noun: 'product',
+    plural: 'products',
+    listPath: LIST,
+    async load(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('products')
+        .select(['id', 'name'])
+        .where('id', 'in', ids)
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        id: Number(row.id),
+        label: row.name,
+        href: changeUrl(Number(row.id)),
+        related: [],
+      }));
+    },
+    async deleteAll(actor, doomed) {
+      return db.transaction().execute(async (trx) => {
+        let deleted = 0;
+        for (const item of doomed) {
+          const row = await trx
+            .deleteFrom('products')
+            .where('id', '=', item.id)
+            .returning(COLUMNS)
+            .executeTakeFirst();
+          if (row === undefined) continue;
+          await record(trx, actor, toProduct(row), 'deleted');
+          deleted += 1;
+        }
+        return deleted;
+      });
+    },
+  };
+
+  function formPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    product: Product | null,
+    fields: readonly FormField[],
+    errors: readonly string[] = [],
+    status = 200,
+  ): FastifyReply {
+    const title = product === null ? 'Add product' : 'Change product';
+    return sendAdminPage(
+      request,
+      reply,
+      'change-form',
+      { title, status, breadcrumbs: [...CRUMBS, { label: product === null ? 'Add product' : product.name }] },
+      {
+        form: {
+          action: request.url,
+          fields,
+          nonFieldErrors: errors,
+          deleteHref: product === null ? null : `/admin/products/${product.id}/delete/`,
+          moreButtons: true,
+        },
+        subtitle: product?.name ?? null,
+      },
+    );
+  }
+
+  admin.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: '/products/',
+    schema: { hide: true },
+    async handler(request, reply) {
+      if (request.method === 'POST') return handleListAction(request, reply, deleter, CRUMBS);
+      const params = readListParams(request.query, SPEC);
+      let query = db.selectFrom('products');
+      if (params.q !== '') {
+        const { q } = params;
+        query = query.where((eb) =>
+          eb.or([likeContains('name', q, dialect), likeContains('description', q, dialect)]),
+        );
+      }
+      if (params.filters.in_stock === 'yes') query = query.where('stock', '>', 0);
+      if (params.filters.in_stock === 'no') query = query.where('stock', '=', 0);
+      const [counted, rows] = await Promise.all([
+        query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        query
+          .select(COLUMNS)
+          .orderBy(SORT_COLUMNS[params.sort.field], params.sort.descending ? 'desc' : 'asc')
+          .orderBy('id', params.sort.descending ? 'desc' : 'asc')
+          .limit(params.limit)
+          .offset(params.offset)
+          .execute(),
+      ]);
+      const listed: Row[] = rows.map(toProduct).map((p) => ({
+        id: p.id,
+        label: p.name,
+        cells: [
+          { text: p.name, href: changeUrl(p.id) },
+          { text: formatCents(p.priceCents) },
+          { text: String(p.stock) },
+          { text: p.created },
+        ],
+      }));
+      const model = changeListModel(
+        LIST,
+        params,
+        SPEC,
+        [
+          { label: 'Name', sort: 'name' },
+          { label: 'Price', sort: 'price' },
+          { label: 'Stock', sort: 'stock' },
+          { label: 'Created', sort: 'created' },
+        ],
+        listed,
+        Number(counted.n),
+      );
+      return sendAdminPage(
+        request,
+        reply,
+        'change-list',
+        { title: 'Select product to change', breadcrumbs: [{ label: 'Products' }] },
+        { list: model, addHref: ADD, addLabel: 'Add product', noun: 'product', nouns: 'products' },
+      );
+    },
+  });
+
+  admin.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: '/products/add/',
+    schema: { hide: true },
+    async handler(request, reply) {
+      if (request.method !== 'POST') return formPage(request, reply, null, productFields({}));
+      const data = formData(request);
+      const sent = sentValues(data);
+      const checked = validateProduct(sent, 'create');
+      if (!checked.ok) {
+        return formPage(
+          request,
+          reply,
+          null,
+          withErrors(productFields(sent), checked.errors),
+          nonFieldErrors(productFields(sent), checked.errors),
+        );
+      }
+      const actor = adminUser(request);
+      const product = await db.transaction().execute(async (trx) => {
+        const now = nowTimestamp();
+        const row = await trx
+          .insertInto('products')
+          .values({ ...columnsOf(checked.value), created: now, updated: now })
+          .returning(COLUMNS)
+          .executeTakeFirstOrThrow();
+        const created = toProduct(row);
+        await record(trx, actor, created, 'added');
+        return created;
+      });
+      return afterSave(
+        reply,
+        data,
+        { list: LIST, change: changeUrl(product.id), add: ADD },
+        `The product “${product.name}” was added successfully.`,
+      );
+    },
+  });
+
+  admin.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: '/products/:id/change/',
+    schema: { hide: true },
+    async handler(request, reply) {
+      const id = objectId((request.params as { id?: string }).id);
+      const product = id === null ? undefined : await find(id);
+      if (product === undefined) throw new NotFound();
+      if (request.method !== 'POST')
+        return formPage(request, reply, product, productFields(valuesOf(product)));
+      const data = formData(request);
+      const sent = sentValues(data);
+      const checked = validateProduct(sent, 'update');
+      if (!checked.ok) {
+        return formPage(
+          request,
+          reply,
+          product,
+          withErrors(productFields(sent), checked.errors),
+          nonFieldErrors(productFields(sent), checked.errors),
+        );
+      }
+      const before = valuesOf(product);
+      const actor = adminUser(request);
+      const updated = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('products')
+          .set({ ...columnsOf(checked.value), updated: nowTimestamp() })
+          .where('id', '=', product.id)
+          .returning(COLUMNS)
+          .executeTakeFirst();
+        if (row === undefined) return undefined;
+        const after = toProduct(row);
+        const changed = Object.entries(valuesOf(after))
+          .filter(([name, value]) => before[name] !== value)
+          .map(([name]) => name);
+        await record(
+          trx,
+          actor,
+          after,
+          'changed',
+          changed.length === 0 ? 'No fields changed.' : `Changed ${changed.join(', ')}.`,
+        );
+        return after;
+      });
+      if (updated === undefined) throw new NotFound();
+      return afterSave(
+        reply,
+        data,
+        { list: LIST, change: changeUrl(updated.id), add: ADD },
+        `The product “${updated.name}” was changed successfully.`,
+      );
+    },
+  });
+
+  admin.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: '/products/:id/delete/',
+    schema: { hide: true },
+    async handler(request, reply) {
+      const id = objectId((request.params as { id?: string }).id);
+      const answered = id === null ? null : await handleDeletePage(request, reply, deleter, id, CRUMBS);
+      if (answered === null) throw new NotFound();
+      return answered;
+    },
+  });
+}
