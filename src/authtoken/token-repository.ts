@@ -65,6 +65,15 @@ export function createTokenRepository(database: KeygateDatabase) {
       return row && toToken(row);
     },
 
+    async findById(id: number, executor: Executor = db): Promise<Token | undefined> {
+      const row = await executor
+        .selectFrom('tokens')
+        .select(TOKEN_COLUMNS)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && toToken(row);
+    },
+
     async listForUser(userId: number, executor: Executor = db): Promise<Token[]> {
       const rows = await executor
         .selectFrom('tokens')
