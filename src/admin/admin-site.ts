@@ -1,5 +1,6 @@
 // The admin site at /admin/: staff-only login, the home page with recent actions, and the users,
 // tokens and products sections. Every change made here is recorded in the admin log.
+import { parse as parseQueryString } from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Throttled } from '../errors.js';
 import { parseMediaType } from '../http/media-type.js';
@@ -91,6 +92,14 @@ export function registerAdmin(app: FastifyInstance): void {
   void app.register(
     (admin, _options, done) => {
       admin.addHook('onRequest', adminGuard);
+      // Admin forms repeat fields (the list's check boxes): keep every value, unlike the API's
+      // parser, which keeps the last as Django's QueryDict does. Only this plugin's routes see it.
+      admin.removeContentTypeParser('application/x-www-form-urlencoded');
+      admin.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string' },
+        (_request, body, done) => done(null, { ...parseQueryString(body as string) }),
+      );
 
       admin.route({
         method: ['GET', 'HEAD', 'POST'],
