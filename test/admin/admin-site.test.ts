@@ -98,7 +98,7 @@ describeEachDialect('Admin site', (ctx: () => DialectContext) => {
       assert.equal((await client.login(memberName, PASSWORD)).statusCode, 302, 'API session login');
       const home = await client.send({ method: 'GET', url: '/admin/' });
       assert.equal(home.statusCode, 302);
-      const login = await client.send({ method: 'GET', url: home.headers.location as string });
+      const login = await client.send({ method: 'GET', url: home.headers.location });
       assert.match(login.body, /You are authenticated as member_[0-9a-f]+, but are not authorized/);
       const post = await client.postForm('/admin/products/add/', { name: 'x' }, '/admin/login/');
       assert.equal(post.statusCode, 302, 'a non-staff POST goes to the login page, nothing saved');
