@@ -1,7 +1,8 @@
 // Creating users, checking their passwords and changing their state; emits the user.* events.
+import type { Transaction } from 'kysely';
 import type { KeygateDatabase } from '../db/database.js';
 import { runAlso, type AlsoInTransaction } from '../db/in-transaction.js';
-import type { UserUpdate } from '../db/schema.js';
+import type { Database, UserUpdate } from '../db/schema.js';
 import { DoesNotExist, ValidationError, type FieldErrors } from '../errors.js';
 import type { EventBus } from '../signals/event-bus.js';
 import { nowTimestamp } from '../time.js';
@@ -48,6 +49,20 @@ export function createUserService({ database, users, events }: UserServiceDeps) 
     const user = await users.findByUsername(username);
     if (!user) throw new DoesNotExist(`user ${username} does not exist`);
     return user;
+  }
+
+  /** Deletes `user` with their tokens in `trx`, emitting the events; false when already gone. */
+  async function deleteIn(trx: Transaction<Database>, user: User, also?: AlsoInTransaction<User>) {
+    const tokens = await trx
+      .deleteFrom('tokens')
+      .where('user_id', '=', user.id)
+      .returning(TOKEN_COLUMNS)
+      .execute();
+    if (!(await users.delete(user.id, trx))) return false;
+    for (const token of tokens) await events.emit('token.deleted', { token: toToken(token) }, { trx });
+    await events.emit('user.deleted', { user }, { trx });
+    await runAlso(also, trx, user);
+    return true;
   }
 
   async function update(user: User, changes: UserUpdate, changed: string[], also?: AlsoInTransaction<User>) {
@@ -170,17 +185,18 @@ export function createUserService({ database, users, events }: UserServiceDeps) 
      * `user.deleted`, all in one transaction. False when the user was already gone.
      */
     async deleteUser(user: User, also?: AlsoInTransaction<User>): Promise<boolean> {
+      return db.transaction().execute((trx) => deleteIn(trx, user, also));
+    },
+
+    /**
+     * Deletes several users as {@link deleteUser} does, all in one transaction (the admin's "delete
+     * selected"); `also` runs for each. Returns the users that were still there.
+     */
+    async deleteUsers(targets: readonly User[], also?: AlsoInTransaction<User>): Promise<User[]> {
       return db.transaction().execute(async (trx) => {
-        const tokens = await trx
-          .deleteFrom('tokens')
-          .where('user_id', '=', user.id)
-          .returning(TOKEN_COLUMNS)
-          .execute();
-        if (!(await users.delete(user.id, trx))) return false;
-        for (const token of tokens) await events.emit('token.deleted', { token: toToken(token) }, { trx });
-        await events.emit('user.deleted', { user }, { trx });
-        await runAlso(also, trx, user);
-        return true;
+        const deleted: User[] = [];
+        for (const user of targets) if (await deleteIn(trx, user, also)) deleted.push(user);
+        return deleted;
       });
     },
 

@@ -1,0 +1,216 @@
+// The users section's forms (Django's UserCreationForm, UserChangeForm and AdminPasswordChangeForm):
+// their fields, what they read back from a submission, and Django's validation messages.
+import type { FieldErrors } from '../errors.js';
+import { timestampMillis } from '../time.js';
+import type { User } from '../users/user.js';
+import { emailErrors, passwordErrors, usernameErrors } from '../users/user-validation.js';
+import { checkbox, field } from './admin-page.js';
+import type { FormField } from './change-form.js';
+
+const REQUIRED = 'This field is required.';
+const USERNAME_TAKEN = 'A user with that username already exists.';
+const PASSWORD_MISMATCH = 'The two password fields didn’t match.';
+const NAME_MAX_LENGTH = 150;
+const PASSWORD_HELP =
+  'Your password must contain at least 8 characters. Your password can’t be entirely numeric.';
+
+/** Django's SetPasswordForm: both required, equal, then the validators (errors on the second). */
+export function passwordFormErrors(password1: string, password2: string): FieldErrors {
+  const errors: FieldErrors = {};
+  if (password1 === '') errors.password1 = [REQUIRED];
+  if (password2 === '') errors.password2 = [REQUIRED];
+  if (password1 === '' || password2 === '') return errors;
+  if (password1 !== password2) return { password2: [PASSWORD_MISMATCH] };
+  const weak = passwordErrors(password2);
+  return weak.length > 0 ? { password2: weak } : {};
+}
+
+/** The two password fields; what was typed is never sent back. */
+export function passwordFields(first: string, second: string): FormField[] {
+  return [
+    {
+      name: 'password1',
+      label: first,
+      kind: 'password',
+      required: true,
+      autocomplete: 'new-password',
+      help: PASSWORD_HELP,
+    },
+    {
+      name: 'password2',
+      label: second,
+      kind: 'password',
+      required: true,
+      autocomplete: 'new-password',
+      help: 'Enter the same password as before, for verification.',
+    },
+  ];
+}
+
+/** The add form: a username and the password typed twice. */
+export function addFields(username: string): FormField[] {
+  return [
+    {
+      name: 'username',
+      label: 'Username',
+      kind: 'text',
+      value: username,
+      required: true,
+      maxlength: NAME_MAX_LENGTH,
+      autocomplete: 'off',
+      help: 'Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.',
+    },
+    ...passwordFields('Password', 'Password confirmation'),
+  ];
+}
+
+/** The change form's editable values, as sent or as stored. */
+export interface ChangeValues {
+  readonly email: string;
+  readonly first_name: string;
+  readonly last_name: string;
+  readonly is_active: boolean;
+  readonly is_staff: boolean;
+  readonly is_superuser: boolean;
+}
+
+/** A user's values as the change form shows them. */
+export function valuesOf(user: User): ChangeValues {
+  return {
+    email: user.email,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    is_active: user.isActive,
+    is_staff: user.isStaff,
+    is_superuser: user.isSuperuser,
+  };
+}
+
+/** A stored timestamp as people read it, to the minute. */
+function shownTime(timestamp: string | null): string {
+  if (timestamp === null) return 'Never';
+  const millis = timestampMillis(timestamp);
+  return Number.isNaN(millis)
+    ? timestamp
+    : `${new Date(millis).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The change form; the staff flags are editable by superusers only. */
+export function changeFields(user: User, values: ChangeValues, canSetFlags: boolean): FormField[] {
+  const text = (name: 'email' | 'first_name' | 'last_name', label: string, maxlength: number): FormField => ({
+    name,
+    label,
+    kind: name === 'email' ? 'email' : 'text',
+    value: values[name],
+    maxlength,
+    autocomplete: 'off',
+  });
+  return [
+    {
+      name: 'username',
+      label: 'Username',
+      kind: 'text',
+      value: user.username,
+      disabled: true,
+      help: 'Usernames cannot be changed.',
+    },
+    text('email', 'Email address', 254),
+    text('first_name', 'First name', NAME_MAX_LENGTH),
+    text('last_name', 'Last name', NAME_MAX_LENGTH),
+    {
+      name: 'is_active',
+      label: 'Active',
+      kind: 'checkbox',
+      checked: values.is_active,
+      help: 'Designates whether this user should be treated as active. Unselect this instead of deleting accounts.',
+    },
+    {
+      name: 'is_staff',
+      label: 'Staff status',
+      kind: 'checkbox',
+      checked: values.is_staff,
+      disabled: !canSetFlags,
+      help: 'Designates whether the user can log into this admin site.',
+    },
+    {
+      name: 'is_superuser',
+      label: 'Superuser status',
+      kind: 'checkbox',
+      checked: values.is_superuser,
+      disabled: !canSetFlags,
+      help: 'Designates that this user has all permissions without explicitly assigning them.',
+    },
+    {
+      name: 'last_login',
+      label: 'Last login',
+      kind: 'text',
+      value: shownTime(user.lastLogin),
+      disabled: true,
+    },
+    {
+      name: 'date_joined',
+      label: 'Date joined',
+      kind: 'text',
+      value: shownTime(user.dateJoined),
+      disabled: true,
+    },
+  ];
+}
+
+/** Django's get_text_list: "a, b and c". */
+export function textList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * The add form's errors, by field; `exists` tells whether a username is taken (checked with the
+ * other fields, as Django's form does; the database's unique index still decides a race).
+ */
+export async function addFormErrors(
+  username: string,
+  password1: string,
+  password2: string,
+  exists: (username: string) => Promise<boolean>,
+): Promise<FieldErrors> {
+  const errors: FieldErrors = {};
+  const invalid = username === '' ? [REQUIRED] : usernameErrors(username);
+  if (invalid.length > 0) errors.username = invalid;
+  else if (await exists(username)) errors.username = [USERNAME_TAKEN];
+  return { ...errors, ...passwordFormErrors(password1, password2) };
+}
+
+/** The change form's submission; the staff flags keep `before`'s values unless `canSetFlags`. */
+export function sentChangeValues(
+  data: Readonly<Record<string, unknown>>,
+  before: ChangeValues,
+  canSetFlags: boolean,
+): ChangeValues {
+  return {
+    email: field(data, 'email').trim(),
+    first_name: field(data, 'first_name').trim(),
+    last_name: field(data, 'last_name').trim(),
+    is_active: checkbox(data, 'is_active'),
+    // Disabled for everyone else: whatever was posted is ignored.
+    is_staff: canSetFlags ? checkbox(data, 'is_staff') : before.is_staff,
+    is_superuser: canSetFlags ? checkbox(data, 'is_superuser') : before.is_superuser,
+  };
+}
+
+/** The change form's errors, by field (Django's EmailField and max_length checks). */
+export function changeFormErrors(sent: ChangeValues): FieldErrors {
+  const errors: FieldErrors = {};
+  const email = emailErrors(sent.email);
+  if (email.length > 0) errors.email = email;
+  for (const name of ['first_name', 'last_name'] as const) {
+    const length = [...sent[name]].length;
+    if (length > NAME_MAX_LENGTH) {
+      errors[name] = [`Ensure this value has at most ${NAME_MAX_LENGTH} characters (it has ${length}).`];
+    }
+  }
+  return errors;
+}
+
+/** The names of the values that differ, in form order. */
+export function changedValues(before: ChangeValues, after: ChangeValues): string[] {
+  return (Object.keys(before) as (keyof ChangeValues)[]).filter((name) => before[name] !== after[name]);
+}
