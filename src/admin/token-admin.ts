@@ -1,6 +1,351 @@
-// Tokens in the admin (being built).
-import type { FastifyInstance } from 'fastify';
+// Tokens in the admin: list (search by username, "By created" filter, sorting), add for a user
+// picked by username, a read-only token page, regenerate and delete. Token pages are named by the
+// token's numeric id: a key never appears in a URL, a redirect, a log entry or an error.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IssuedToken } from '../authtoken/token-service.js';
+import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
+import type { User } from '../users/user.js';
 import type { AdminContext } from './admin-site.js';
+import { adminUser, field, formData, objectId, redirectTo, sendAdminPage, type Crumb } from './admin-page.js';
+import { changeListModel, readListParams, type ListSpec, type Row } from './change-list.js';
+import { nonFieldErrors, withErrors, type FormField } from './change-form.js';
+import { handleDeletePage, handleListAction, type Deleter } from './deletion.js';
+import { flash } from './flash.js';
+import {
+  CREATED_CHOICES,
+  createTokenAdminQueries,
+  type TokenSort,
+  type TokenWithOwner,
+} from './token-admin-queries.js';
+
+const LIST = '/admin/tokens/';
+const ADD = '/admin/tokens/add/';
+const USER_SEARCH = '/admin/tokens/user-search/';
+const changeUrl = (id: number) => `/admin/tokens/${id}/change/`;
+const CRUMBS: readonly Crumb[] = [{ label: 'Tokens', href: LIST }];
+/** The user picker's script, loaded on token pages only. */
+const SCRIPTS: readonly string[] = ['/static/admin-token.js'];
+
+/** Django's ModelChoiceField error for a user that does not exist. */
+export const INVALID_USER_CHOICE = 'Select a valid choice. That choice is not one of the available choices.';
+/** The tokens table's `name` column. */
+const NAME_MAX_LENGTH = 100;
+
+const SPEC: ListSpec<TokenSort> = {
+  sortable: ['user', 'created', 'last_used'],
+  defaultSort: { field: 'created', descending: true },
+  filters: [{ param: 'created', title: 'By created', choices: CREATED_CHOICES }],
+  searchPlaceholder: 'Search by username',
+};
+
+/** How a token is named in the admin log and page titles: by its owner, never by its key. */
+export function tokenRepr(username: string): string {
+  return `Token for ${username}`;
+}
+
+/** A token in lists and confirmations: its owner and the safe hint. */
+function tokenLabel(username: string, hint: string): string {
+  return `${tokenRepr(username)} (${hint}…)`;
+}
+
+/** A stored timestamp as the admin shows it: `2026-11-27 23:29:42 UTC`; '—' for none. */
+function shownTime(timestamp: string | null): string {
+  return timestamp === null ? '—' : `${timestamp.slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** The add form's fields; `user` is picked by typing a username, with suggestions. */
+function addFields(
+  values: Readonly<Record<string, string>>,
+  hashed: boolean,
+): (FormField & { suggestions?: string; searchUrl?: string })[] {
+  return [
+    {
+      name: 'user',
+      label: 'User',
+      kind: 'text',
+      value: values.user ?? '',
+      required: true,
+      maxlength: 150,
+      suggestions: 'user-suggestions',
+      searchUrl: USER_SEARCH,
+      help: 'Type a username; matching users are suggested as you type.',
+    },
+    ...(hashed
+      ? [
+          {
+            name: 'name',
+            label: 'Name',
+            kind: 'text' as const,
+            value: values.name ?? '',
+            maxlength: NAME_MAX_LENGTH,
+            help: 'Optional: what the token is for, e.g. the device that uses it.',
+          },
+        ]
+      : []),
+  ];
+}
 
 /** Registers the tokens section. */
-export function registerTokenAdmin(_admin: FastifyInstance, _context: AdminContext): void {}
+export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext): void {
+  const { database, tokens, users } = admin.keygate;
+  const queries = createTokenAdminQueries(database.db, database.dialect);
+  const hashed = tokens.policy === 'hashed';
+
+  async function find(request: FastifyRequest): Promise<TokenWithOwner> {
+    const id = objectId((request.params as { id?: string }).id);
+    const [found] = id === null ? [] : await queries.findWithOwners([id]);
+    if (found === undefined) throw new NotFound();
+    return found;
+  }
+
+  const deleter: Deleter = {
+    noun: 'token',
+    plural: 'tokens',
+    listPath: LIST,
+    async load(ids) {
+      const found = await queries.findWithOwners(ids);
+      return found.map(({ token, username }) => ({
+        id: token.id,
+        label: tokenLabel(username, token.hint),
+        href: changeUrl(token.id),
+        related: [],
+      }));
+    },
+    async deleteAll(actor, doomed) {
+      const owners = new Map(
+        (await queries.findWithOwners(doomed.map((d) => d.id))).map((f) => [f.token.id, f]),
+      );
+      const deleted = await tokens.deleteMany([...owners.keys()], async (trx, token) => {
+        await log.record(trx, {
+          actor,
+          contentType: 'token',
+          objectId: token.id,
+          objectRepr: tokenRepr(owners.get(token.id)!.username),
+          action: 'deleted',
+        });
+      });
+      return deleted.length;
+    },
+  };
+
+  /** The page that shows a hashed-policy key, the one time it exists. */
+  function keyPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    issued: IssuedToken,
+    username: string,
+    title: string,
+    message: string,
+  ): FastifyReply {
+    return sendAdminPage(
+      request,
+      reply,
+      'token-key',
+      { title, breadcrumbs: [...CRUMBS, { label: title }] },
+      { key: issued.key, username, tokenHref: changeUrl(issued.token.id), message, scripts: SCRIPTS },
+    );
+  }
+
+  function addPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Readonly<Record<string, string>>,
+    errors: FieldErrors = {},
+  ): FastifyReply {
+    const fields = addFields(values, hashed);
+    return sendAdminPage(
+      request,
+      reply,
+      'token-add',
+      { title: 'Add token', breadcrumbs: [...CRUMBS, { label: 'Add token' }] },
+      {
+        form: {
+          action: ADD,
+          fields: withErrors(fields, errors),
+          nonFieldErrors: nonFieldErrors(fields, errors),
+        },
+        scripts: SCRIPTS,
+      },
+    );
+  }
+
+  admin.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: '/tokens/',
+    schema: { hide: true },
+    async handler(request, reply) {
+      if (request.method === 'POST') return handleListAction(request, reply, deleter, CRUMBS);
+      const params = readListParams(request.query, SPEC);
+      const { rows, count } = await queries.list(params, new Date());
+      const listed: Row[] = rows.map((t) => ({
+        id: t.id,
+        label: tokenLabel(t.username, t.hint),
+        cells: [
+          { text: t.username, href: changeUrl(t.id) },
+          ...(hashed ? [{ text: t.name === '' ? '—' : t.name }] : []),
+          { text: `${t.hint}…` },
+          { text: shownTime(t.created) },
+          { text: shownTime(t.lastUsedAt) },
+        ],
+      }));
+      const columns = [
+        { label: 'User', sort: 'user' },
+        ...(hashed ? [{ label: 'Name' }] : []),
+        { label: 'Key' },
+        { label: 'Created', sort: 'created' },
+        { label: 'Last used', sort: 'last_used' },
+      ];
+      return sendAdminPage(
+        request,
+        reply,
+        'change-list',
+        { title: 'Select token to change', breadcrumbs: [{ label: 'Tokens' }] },
+        {
+          list: changeListModel(LIST, params, SPEC, columns, listed, count),
+          addHref: ADD,
+          addLabel: 'Add token',
+          noun: 'token',
+          nouns: 'tokens',
+        },
+      );
+    },
+  });
+
+  // The add form's user picker: a prefix search that stays fast however many users there are.
+  admin.get('/tokens/user-search/', { schema: { hide: true } }, async (request, reply) => {
+    const q = (request.query as Record<string, unknown>).q;
+    const results = await queries.usersStartingWith(typeof q === 'string' ? q.trim() : '');
+    return reply
+      .header('cache-control', 'no-store, private')
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify({ results }));
+  });
+
+  admin.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: '/tokens/add/',
+    schema: { hide: true },
+    async handler(request, reply) {
+      if (request.method !== 'POST') return addPage(request, reply, {});
+      const data = formData(request);
+      const sent = { user: field(data, 'user').trim(), name: hashed ? field(data, 'name').trim() : '' };
+      const errors: FieldErrors = {};
+      let user: User | undefined;
+      if (sent.user === '') errors.user = ['This field is required.'];
+      else if ((user = await users.findByUsername(sent.user)) === undefined)
+        errors.user = [INVALID_USER_CHOICE];
+      if ([...sent.name].length > NAME_MAX_LENGTH) {
+        errors.name = [`Ensure this field has no more than ${NAME_MAX_LENGTH} characters.`];
+      }
+      if (user === undefined || Object.keys(errors).length > 0) return addPage(request, reply, sent, errors);
+      const owner = user;
+      const actor = adminUser(request);
+      let issued: IssuedToken;
+      try {
+        issued = await tokens.create(owner, hashed ? { name: sent.name } : {}, async (trx, created) => {
+          await log.record(trx, {
+            actor,
+            contentType: 'token',
+            objectId: created.token.id,
+            objectRepr: tokenRepr(owner.username),
+            action: 'added',
+          });
+        });
+      } catch (error) {
+        if (error instanceof ValidationError) return addPage(request, reply, sent, error.fields);
+        throw error;
+      }
+      const message = `The token for “${owner.username}” was added successfully.`;
+      // Under `hashed` the key is never stored: this answer is the only time it is shown.
+      if (hashed) return keyPage(request, reply, issued, owner.username, 'Token added', message);
+      flash(reply, { level: 'success', text: message });
+      return redirectTo(reply, changeUrl(issued.token.id));
+    },
+  });
+
+  admin.route({
+    method: ['GET', 'HEAD'],
+    url: '/tokens/:id/change/',
+    schema: { hide: true },
+    async handler(request, reply) {
+      const { token, username } = await find(request);
+      const title = tokenRepr(username);
+      return sendAdminPage(
+        request,
+        reply,
+        'token-change',
+        { title, breadcrumbs: [...CRUMBS, { label: title }] },
+        {
+          hashed,
+          token: {
+            ...token,
+            // Only the DRF policy shows a stored key; under `hashed` it was shown once, at creation.
+            key: hashed ? null : token.key,
+            username,
+            userHref: `/admin/users/${token.userId}/change/`,
+            createdText: shownTime(token.created),
+            lastUsedText: shownTime(token.lastUsedAt),
+            expiresText: shownTime(token.expiresAt),
+          },
+          regenerateAction: `/admin/tokens/${token.id}/regenerate/`,
+          deleteHref: `/admin/tokens/${token.id}/delete/`,
+          scripts: SCRIPTS,
+        },
+      );
+    },
+  });
+
+  admin.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: '/tokens/:id/regenerate/',
+    schema: { hide: true },
+    async handler(request, reply) {
+      const { token, username } = await find(request);
+      if (request.method !== 'POST') {
+        return sendAdminPage(
+          request,
+          reply,
+          'token-regenerate',
+          {
+            title: 'Regenerate key',
+            breadcrumbs: [
+              ...CRUMBS,
+              { label: tokenRepr(username), href: changeUrl(token.id) },
+              { label: 'Regenerate key' },
+            ],
+          },
+          { username, formAction: `/admin/tokens/${token.id}/regenerate/`, cancelHref: changeUrl(token.id) },
+        );
+      }
+      const actor = adminUser(request);
+      const issued = await tokens.regenerate(token.id, async (trx, fresh) => {
+        await log.record(trx, {
+          actor,
+          contentType: 'token',
+          objectId: fresh.token.id,
+          objectRepr: tokenRepr(username),
+          action: 'changed',
+          message: 'Regenerated key.',
+        });
+      });
+      if (issued === undefined) throw new NotFound();
+      const message = `The key of the token for “${username}” was regenerated; the old key no longer works.`;
+      if (hashed) return keyPage(request, reply, issued, username, 'Key regenerated', message);
+      flash(reply, { level: 'success', text: message });
+      // The regenerated token is a new row: its page has a new id.
+      return redirectTo(reply, changeUrl(issued.token.id));
+    },
+  });
+
+  admin.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: '/tokens/:id/delete/',
+    schema: { hide: true },
+    async handler(request, reply) {
+      const id = objectId((request.params as { id?: string }).id);
+      const answered = id === null ? null : await handleDeletePage(request, reply, deleter, id, CRUMBS);
+      if (answered === null) throw new NotFound();
+      return answered;
+    },
+  });
+}

@@ -185,6 +185,24 @@ export function createTokenService({ database, tokens, users, events, policy }: 
       });
     },
 
+    /**
+     * Deletes several tokens in one transaction (the admin's "delete selected"); `also` runs for
+     * each one deleted. Returns the tokens that existed.
+     */
+    async deleteMany(tokenIds: readonly number[], also?: AlsoInTransaction<Token>): Promise<Token[]> {
+      return db.transaction().execute(async (trx) => {
+        const deleted: Token[] = [];
+        for (const tokenId of tokenIds) {
+          const token = await tokens.deleteById(tokenId, trx);
+          if (token === undefined) continue;
+          await events.emit('token.deleted', { token }, { trx });
+          await runAlso(also, trx, token);
+          deleted.push(token);
+        }
+        return deleted;
+      });
+    },
+
     /** Revokes every token of a user; returns how many were deleted. */
     async deleteAllForUser(user: User): Promise<number> {
       return db.transaction().execute(async (trx) => {

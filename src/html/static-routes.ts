@@ -10,6 +10,7 @@ const FILES: Readonly<Record<string, string>> = {
   'keygate.css': 'text/css; charset=utf-8',
   'browsable-api.js': 'text/javascript; charset=utf-8',
   'admin.js': 'text/javascript; charset=utf-8',
+  'admin-token.js': 'text/javascript; charset=utf-8',
 };
 
 /** Registers one route per static file; each is read once, at startup, and served from memory. */
