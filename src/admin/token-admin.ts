@@ -287,7 +287,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
             lastUsedText: shownTime(token.lastUsedAt),
             expiresText: shownTime(token.expiresAt),
           },
-          regenerateAction: `/admin/tokens/${token.id}/regenerate/`,
+          regenerateHref: `/admin/tokens/${token.id}/regenerate/`,
           deleteHref: `/admin/tokens/${token.id}/delete/`,
           scripts: SCRIPTS,
         },

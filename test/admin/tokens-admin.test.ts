@@ -316,7 +316,10 @@ function tokenAdminSuite(policy: 'drf' | 'hashed') {
           /<button type="button" class="button" data-copy-target="token-key" hidden>Copy<\/button>/,
         );
         assert.ok(page.body.includes(`<a href="/admin/users/${await userIdOf(owner)}/change/">${owner}</a>`));
-        assert.match(page.body, new RegExp(`<form method="post" action="/admin/tokens/${id}/regenerate/"`));
+        assert.match(
+          page.body,
+          new RegExp(`<a class="button" href="/admin/tokens/${id}/regenerate/">Regenerate key</a>`),
+        );
         assert.ok(page.body.includes(`href="/admin/tokens/${id}/delete/"`));
         assert.equal(await apiStatus(key), 200);
 

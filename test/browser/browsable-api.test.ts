@@ -1,14 +1,11 @@
 // The browsable API in a real browser (Debian's Chromium through playwright-core), on both dialects:
 // log in, create with a validation error first, edit, delete, a <script> name shown as text, log out.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
+import { after, before, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { uniqueName, type DialectContext } from '../helpers.js';
+import { describeInChromium, openBrowser, type BrowserSession } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join('test-artifacts', 'browser');
 const PASSWORD = 'correct horse battery';
 const XSS = '<script>alert(1)</script>';
 
@@ -24,57 +21,24 @@ async function shownJson(page: Page): Promise<Record<string, unknown>> {
 }
 
 function browserTests(ctx: () => DialectContext): void {
-  let browser: Browser;
+  let session: BrowserSession;
   let page: Page;
   let base: string;
   let username: string;
-  let shot = 0;
-  const dialogs: string[] = [];
-  const problems: string[] = [];
-
-  /** Saves a screenshot of the whole page under test-artifacts/browser/. */
-  async function screenshot(name: string): Promise<void> {
-    shot += 1;
-    const file = join(ARTIFACTS, `${ctx().dialect}-${String(shot).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-  }
+  let dialogs: string[];
+  let problems: string[];
+  const screenshot = (name: string) => session.screenshot(name);
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    // This run's screenshots only: earlier runs' files of this dialect go.
-    for (const file of readdirSync(ARTIFACTS)) {
-      if (file.startsWith(`${ctx().dialect}-`)) rmSync(join(ARTIFACTS, file));
-    }
     username = uniqueName('alice');
     await ctx().keygate.users.createUser({ username, password: PASSWORD });
     base = await ctx().listen();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      // Responses the test itself provokes (400, 401, 404) are logged by Chromium; anything else counts.
-      if (message.type() === 'error' && !/status of (400|401|403|404)/.test(message.text())) {
-        problems.push(`console: ${message.text()}`);
-      }
-    });
+    session = await openBrowser('browser', ctx().dialect);
+    ({ page, dialogs, problems } = session);
   });
 
   after(async () => {
-    await browser?.close();
+    await session?.browser.close();
   });
 
   it('logs in, creates, edits and deletes a product, shows <script> as text, and logs out', async () => {
@@ -203,14 +167,4 @@ function browserTests(ctx: () => DialectContext): void {
   });
 }
 
-if (existsSync(CHROMIUM)) {
-  describeEachDialect('Browsable API in Chromium', browserTests);
-} else {
-  process.stderr.write(
-    `\n!!! ${CHROMIUM} is missing (apt-get install chromium; .ci/run does it).\n` +
-      '!!! Every browser test is SKIPPED, not passed.\n\n',
-  );
-  describe('Browsable API in Chromium', { skip: `${CHROMIUM} is missing` }, () => {
-    it('needs Chromium', () => undefined);
-  });
-}
+describeInChromium('Browsable API in Chromium', browserTests);

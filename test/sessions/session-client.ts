@@ -43,7 +43,9 @@ export class SessionClient {
     }[]) {
       const expired = set.maxAge === 0 || (set.expires !== undefined && set.expires.getTime() < Date.now());
       if (expired || set.value === '') this.cookies.delete(set.name);
-      else this.cookies.set(set.name, set.value);
+      // Stored as sent (percent-encoded, as @fastify/cookie encodes values), not decoded: a value
+      // with `;` or `,` must come back in one piece.
+      else this.cookies.set(set.name, encodeURIComponent(set.value));
     }
     return response;
   }
