@@ -90,3 +90,11 @@ export function objectId(raw: string | undefined): number | null {
   const id = Number(raw);
   return id <= 2147483647 ? id : null;
 }
+
+/**
+ * A stored timestamp (`2026-11-27T23:29:42.748410Z`, the form both databases return) as the admin
+ * shows it: `2026-11-27 23:29:42 UTC`; `none` when there is none.
+ */
+export function shownTime(timestamp: string | null, none = '—'): string {
+  return timestamp === null ? none : `${timestamp.slice(0, 19).replace('T', ' ')} UTC`;
+}

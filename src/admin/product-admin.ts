@@ -10,7 +10,7 @@ import { toProduct, type Product } from '../products/product.js';
 import { nowTimestamp } from '../time.js';
 import type { User } from '../users/user.js';
 import type { AdminContext } from './admin-site.js';
-import { adminUser, formData, field, objectId, sendAdminPage, type Crumb } from './admin-page.js';
+import { adminUser, formData, field, objectId, sendAdminPage, shownTime, type Crumb } from './admin-page.js';
 import { changeListModel, readListParams, type ListSpec, type Row } from './change-list.js';
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
 import { handleDeletePage, handleListAction, type Deleter } from './deletion.js';
@@ -236,7 +236,7 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
           { text: p.name, href: changeUrl(p.id) },
           { text: formatCents(p.priceCents) },
           { text: String(p.stock) },
-          { text: p.created },
+          { text: shownTime(p.created) },
         ],
       }));
       const model = changeListModel(

@@ -6,7 +6,16 @@ import type { IssuedToken } from '../authtoken/token-service.js';
 import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
 import type { AdminContext } from './admin-site.js';
-import { adminUser, field, formData, objectId, redirectTo, sendAdminPage, type Crumb } from './admin-page.js';
+import {
+  adminUser,
+  field,
+  formData,
+  objectId,
+  redirectTo,
+  sendAdminPage,
+  shownTime,
+  type Crumb,
+} from './admin-page.js';
 import { changeListModel, readListParams, type ListSpec, type Row } from './change-list.js';
 import { nonFieldErrors, withErrors, type FormField } from './change-form.js';
 import { handleDeletePage, handleListAction, type Deleter } from './deletion.js';
@@ -46,11 +55,6 @@ export function tokenRepr(username: string): string {
 /** A token in lists and confirmations: its owner and the safe hint. */
 function tokenLabel(username: string, hint: string): string {
   return `${tokenRepr(username)} (${hint}…)`;
-}
-
-/** A stored timestamp as the admin shows it: `2026-11-27 23:29:42 UTC`; '—' for none. */
-function shownTime(timestamp: string | null): string {
-  return timestamp === null ? '—' : `${timestamp.slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 /** The add form's fields; `user` is picked by typing a username, with suggestions. */

@@ -1,10 +1,9 @@
 // The users section's forms (Django's UserCreationForm, UserChangeForm and AdminPasswordChangeForm):
 // their fields, what they read back from a submission, and Django's validation messages.
 import type { FieldErrors } from '../errors.js';
-import { timestampMillis } from '../time.js';
 import type { User } from '../users/user.js';
 import { emailErrors, passwordErrors, usernameErrors } from '../users/user-validation.js';
-import { checkbox, field } from './admin-page.js';
+import { checkbox, field, shownTime } from './admin-page.js';
 import type { FormField } from './change-form.js';
 
 const REQUIRED = 'This field is required.';
@@ -86,15 +85,6 @@ export function valuesOf(user: User): ChangeValues {
   };
 }
 
-/** A stored timestamp as people read it, to the minute. */
-function shownTime(timestamp: string | null): string {
-  if (timestamp === null) return 'Never';
-  const millis = timestampMillis(timestamp);
-  return Number.isNaN(millis)
-    ? timestamp
-    : `${new Date(millis).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** The change form; the staff flags are editable by superusers only. */
 export function changeFields(user: User, values: ChangeValues, canSetFlags: boolean): FormField[] {
   const text = (name: 'email' | 'first_name' | 'last_name', label: string, maxlength: number): FormField => ({
@@ -144,7 +134,7 @@ export function changeFields(user: User, values: ChangeValues, canSetFlags: bool
       name: 'last_login',
       label: 'Last login',
       kind: 'text',
-      value: shownTime(user.lastLogin),
+      value: shownTime(user.lastLogin, 'Never'),
       disabled: true,
     },
     {
