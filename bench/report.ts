@@ -134,13 +134,31 @@ const RUN_HEADER = [
   'p50 ms',
   'p99 ms',
   'CPU %',
+  'CPU µs/req',
   'RSS MiB',
   'non-2xx',
   'ratio',
+  'CPU ratio',
   'target',
   'db CPU %',
   'bg CPU %',
 ];
+
+/** Server CPU time per request, µs: the cost of a request, less sensitive than req/s to a busy machine. */
+export function cpuMicrosPerRequest(m: Measurement | undefined): number | undefined {
+  if (m === undefined || m.requestsPerSecond <= 0) return undefined;
+  return (m.cpuPercent / 100 / m.requestsPerSecond) * 1e6;
+}
+
+/** bare ÷ keygate CPU per request: the req/s ratio both would reach if each had a core to itself. */
+export function cpuRatio(
+  bare: Measurement | undefined,
+  keygate: Measurement | undefined,
+): number | undefined {
+  const b = cpuMicrosPerRequest(bare);
+  const k = cpuMicrosPerRequest(keygate);
+  return b === undefined || k === undefined || k === 0 ? undefined : b / k;
+}
 
 function measurementCells(m: Measurement | undefined): string[] {
   return [
@@ -148,6 +166,7 @@ function measurementCells(m: Measurement | undefined): string[] {
     fmt(m?.p50Ms, 2),
     fmt(m?.p99Ms, 2),
     fmt(m?.cpuPercent),
+    fmt(cpuMicrosPerRequest(m)),
     fmt(m?.maxRssMiB),
     fmt(m?.non2xx),
   ];
@@ -158,10 +177,10 @@ export function runRows(run: BackendRun): string[][] {
   const rows: string[][] = [];
   for (const w of run.workloads) {
     if (!w.available) {
-      rows.push([w.title, 'keygate', 'not available', '', '', '', '', '', '', w.note ?? '', '', '']);
+      rows.push([w.title, 'keygate', 'not available', '', '', '', '', '', '', '', '', w.note ?? '', '', '']);
       continue;
     }
-    rows.push([w.title, 'bare', ...measurementCells(w.bare), '', '', '', fmt(w.bare?.backgroundPercent)]);
+    rows.push([w.title, 'bare', ...measurementCells(w.bare), '', '', '', '', fmt(w.bare?.backgroundPercent)]);
     const target =
       w.minRatio === undefined ? '' : `>= ${w.minRatio.toFixed(2)} ${verdict((w.ratio ?? 0) >= w.minRatio)}`;
     rows.push([
@@ -169,6 +188,7 @@ export function runRows(run: BackendRun): string[][] {
       run.workers > 1 ? `keygate x${run.workers}` : 'keygate',
       ...measurementCells(w.keygate),
       fmt(w.ratio, 2),
+      fmt(cpuRatio(w.bare, w.keygate), 2),
       target,
       run.dialect === 'postgres' ? fmt(w.keygate?.databasePercent) : '',
       fmt(w.keygate?.backgroundPercent),
@@ -180,6 +200,8 @@ export function runRows(run: BackendRun): string[][] {
 /** What the columns mean, printed under the tables. */
 export const LEGEND =
   'req/s and latency from wrk; CPU % = server process(es), % of one core (utime+stime over the run); ' +
+  'CPU µs/req = that CPU time per request; CPU ratio = bare ÷ keygate CPU µs/req (the req/s ratio if each ' +
+  'server had a core to itself; steadier than req/s on a busy machine); ' +
   'RSS = highest VmRSS sampled every 200 ms; ratio = keygate ÷ bare req/s; db CPU % = PostgreSQL server processes; ' +
   'bg CPU % = every other process on the machine during the run (should be near 0; above 20 the numbers are low).';
 

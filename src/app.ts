@@ -14,7 +14,7 @@ import { registerBodyParsers } from './http/body-parsers.js';
 import { errorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { httpsOnlyHook } from './http/https-only.js';
-import { genReqId, loggerOptions, requestIdHook } from './http/logging.js';
+import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
 import { ApiRouter } from './http/router.js';
@@ -56,8 +56,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
       config.tlsKeyFile !== null && {
         https: { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) },
       }),
-    genReqId,
-    requestIdHeader: false,
+    ...requestLogging(),
     // Requests that leave the socket half-open must not hold a worker forever.
     requestTimeout: 30_000,
     bodyLimit: 1_048_576,
@@ -86,7 +85,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   // DRF's order: JSON first, so `*/*` and no Accept get JSON; browsers asking for HTML get the page.
   const renderers = [jsonRenderer, browsableApiRenderer];
   new ApiRouter()
-    .register(productResource(keygate.database.db, app.tokenProtected))
+    .register(productResource(keygate.database, app.tokenProtected))
     .install(app, renderers, { authentication: [], permissions: [AllowAny] });
   registerTokenRoutes(app);
   registerSessionRoutes(app);

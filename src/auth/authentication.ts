@@ -24,6 +24,7 @@ export interface Authenticator {
 // Python's bytes.split() separators: the header is split on ASCII whitespace only.
 const ASCII_WHITESPACE = /[ \t\n\r\v\f]+/;
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 /**
  * Parses an Authorization header exactly as DRF's TokenAuthentication: null when it is not a
@@ -32,6 +33,15 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function parseTokenHeader(header: string | undefined, keyword = 'Token'): string | null {
   if (header === undefined) return null;
+  // The common case, `<keyword> <key>` with a key of printable ASCII: what the general path gives.
+  if (
+    header.length > keyword.length + 1 &&
+    header.charCodeAt(keyword.length) === 0x20 &&
+    header.startsWith(keyword) &&
+    PRINTABLE_ASCII.test(header.slice(keyword.length + 1))
+  ) {
+    return header.slice(keyword.length + 1);
+  }
   // Node decodes header bytes as latin1, so this recovers the bytes the client sent.
   const parts = header.split(ASCII_WHITESPACE).filter((p) => p.length > 0);
   const scheme = parts[0];

@@ -40,7 +40,7 @@ export function createTokenRepository(database: KeygateDatabase) {
   return {
     /** The token whose key has this digest, with its user: one query, prepared once. */
     async findByDigest(digest: string): Promise<TokenWithUser | undefined> {
-      const row = (await authLookup.execute([digest]))[0];
+      const row = await authLookup.first([digest]);
       if (row === undefined) return undefined;
       return {
         token: toToken(row),

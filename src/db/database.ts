@@ -22,6 +22,8 @@ export type Dialect = 'sqlite' | 'postgres';
 /** A statement prepared once per connection and run many times with fresh parameters. */
 export interface PreparedQuery<Row> {
   execute(parameters: readonly unknown[]): Promise<Row[]>;
+  /** The first row, or undefined: on SQLite no result array is built. */
+  first(parameters: readonly unknown[]): Promise<Row | undefined>;
 }
 
 /** An open database: the Kysely instance plus what Kysely cannot do fast enough on the hot path. */
@@ -72,6 +74,11 @@ export function dialectOf(url: string): Dialect {
 // better-sqlite3 binds no booleans; Kysely hands it JavaScript values as they are.
 function bindable(parameters: readonly unknown[]): unknown[] {
   return parameters.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
+
+// better-sqlite3 is synchronous: a throw becomes a rejected promise, as an asynchronous driver's would.
+function settled<T>(run: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(run()));
 }
 
 function configureSqlite(connection: SQLite.Database): void {
@@ -158,11 +165,10 @@ function openSqlite(path: string): KeygateDatabase {
     location: path,
     prepare<Row>(_name: string, query: CompiledQuery<Row>): PreparedQuery<Row> {
       let statement: SQLite.Statement | null = null;
+      const prepared = (): SQLite.Statement => (statement ??= readConnection().prepare(query.sql));
       return {
-        execute(parameters) {
-          statement ??= readConnection().prepare(query.sql);
-          return Promise.resolve(statement.all(...bindable(parameters)) as Row[]);
-        },
+        execute: (parameters) => settled(() => prepared().all(...bindable(parameters)) as Row[]),
+        first: (parameters) => settled(() => prepared().get(...bindable(parameters)) as Row | undefined),
       };
     },
     // A lock held past busy_timeout by another process: retrying later can succeed.
@@ -257,11 +263,13 @@ function openPostgres(url: string, poolSize: number): KeygateDatabase {
     dialect: 'postgres',
     location: redactUrl(url),
     prepare<Row>(name: string, query: CompiledQuery<Row>): PreparedQuery<Row> {
+      const execute = async (parameters: readonly unknown[]): Promise<Row[]> => {
+        const result = await pool.query({ name, text: query.sql, values: parameters as unknown[] });
+        return result.rows as Row[];
+      };
       return {
-        async execute(parameters) {
-          const result = await pool.query({ name, text: query.sql, values: parameters as unknown[] });
-          return result.rows as Row[];
-        },
+        execute,
+        first: async (parameters) => (await execute(parameters))[0],
       };
     },
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === '23505',

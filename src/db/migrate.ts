@@ -6,6 +6,7 @@ import { initial } from './migrations/0001-initial.js';
 import { loginFailures } from './migrations/0002-login-failures.js';
 import { sessions } from './migrations/0003-sessions.js';
 import { adminLog } from './migrations/0004-admin-log.js';
+import { productCount } from './migrations/0005-product-count.js';
 
 /** Every migration, in the order it applies. Names are permanent once released. */
 const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
@@ -13,6 +14,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['0002-login-failures', loginFailures],
   ['0003-sessions', sessions],
   ['0004-admin-log', adminLog],
+  ['0005-product-count', productCount],
 ];
 
 function migratorFor(database: KeygateDatabase): Migrator {

@@ -28,12 +28,34 @@ export function isAllowedHost(host: string, allowed: readonly string[]): boolean
   );
 }
 
+// Deliberate cache: the verdict per Host header value, so the check is one Map lookup per request.
+// Bounded (cleared when full) because the header is chosen by the client.
+const VERDICT_CACHE_SIZE = 256;
+
 /** An onRequest hook answering 400 for a missing, malformed or unlisted Host. */
 export function allowedHostsHook(allowed: readonly string[]) {
-  return async function checkHost(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const host = hostOf(request.headers.host);
-    if (host !== null && isAllowedHost(host, allowed)) return;
+  const verdicts = new Map<string, boolean>();
+  const isAllowed = (header: string | undefined): boolean => {
+    if (header === undefined) return false;
+    let verdict = verdicts.get(header);
+    if (verdict === undefined) {
+      const host = hostOf(header);
+      verdict = host !== null && isAllowedHost(host, allowed);
+      if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.clear();
+      verdicts.set(header, verdict);
+    }
+    return verdict;
+  };
+  return function checkHost(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: (error?: Error) => void,
+  ): void {
+    if (isAllowed(request.headers.host)) {
+      done();
+      return;
+    }
     request.log.warn({ host: request.headers.host }, 'invalid HTTP_HOST header');
-    await reply.code(400).type('text/html; charset=utf-8').send(BAD_REQUEST_PAGE);
+    void reply.code(400).type('text/html; charset=utf-8').send(BAD_REQUEST_PAGE);
   };
 }

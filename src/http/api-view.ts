@@ -55,6 +55,7 @@ const ALL_METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATC
 // DRF's format suffix: `/product_api.json`, `/product_api/1.json`.
 const SUFFIXED_LOOKUP = /^([^/.]+)\.([a-z0-9]+)$/;
 const PLAIN_LOOKUP = /^[^/.]+$/;
+const NEGOTIATION_CACHE_SIZE = 64;
 
 /** DRF's `Allow` value: implemented methods in http_method_names order, then HEAD and OPTIONS. */
 export function allowHeader(handlers: ApiViewDefinition['handlers']): string {
@@ -168,14 +169,27 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     return sendRendered(request, reply, result.status, result.data);
   }
 
+  // Deliberate cache: the outcome of negotiation per (format, Accept header), immutable and shared by
+  // the requests that send the same header. Bounded (cleared when full): clients choose the header.
+  const negotiations = new Map<string, Negotiated>();
+  function negotiate(accept: string | undefined, format: string | undefined): Negotiated {
+    // A header value never holds a newline, so the first one ends it; the sign tells absent from empty.
+    const key = `${accept === undefined ? '-' : `+${accept}`}\n${format ?? ''}`;
+    let negotiated = negotiations.get(key);
+    if (negotiated === undefined) {
+      negotiated = Object.freeze({ ...selectRenderer(view.renderers, accept, format), view: rendered });
+      if (negotiations.size >= NEGOTIATION_CACHE_SIZE) negotiations.clear();
+      negotiations.set(key, negotiated);
+    }
+    return negotiated;
+  }
+
   /** DRF's `initial()`: negotiation, then authentication and permissions, then the method check. */
   async function initial(request: FastifyRequest, reply: FastifyReply, parts: UrlParts): Promise<void> {
     void reply.header('allow', allow).header('vary', 'Accept');
-    request.negotiated = {
-      ...selectRenderer(view.renderers, request.headers.accept, parts.format),
-      view: rendered,
-    };
-    await request.negotiated.renderer.prepare?.(request);
+    const negotiated = negotiate(request.headers.accept, parts.format);
+    request.negotiated = negotiated;
+    if (negotiated.renderer.prepare !== undefined) await negotiated.renderer.prepare(request);
     await authenticate(request, view.access.authentication);
     checkPermissions(request, view.access.permissions);
     const method = request.method === 'HEAD' ? 'GET' : request.method;

@@ -1,7 +1,7 @@
 // Request logs as JSON lines: a request id per request, and no secrets in any line.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.js';
 
 /** The header a request id is taken from (when valid) and returned in. */
@@ -9,13 +9,6 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** What the logs show instead of a secret. */
 export const REDACTED = '[redacted]';
-
-/** pino `redact` paths: the credential headers, wherever Fastify's request and reply objects log them. */
-export const REDACTED_PATHS: readonly string[] = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-];
 
 /** Field names censored at any depth of a logged object (headers included, if logged whole). */
 export const SECRET_FIELDS: ReadonlySet<string> = new Set([
@@ -122,12 +115,52 @@ function censorLogObject(object: Record<string, unknown>): Record<string, unknow
 }
 
 /**
- * The app's `logger` option: JSON lines at `config.logLevel`; a request line carries the method,
- * the URL with secret query values redacted and the remote address; the completed line the status
- * code (Fastify adds `responseTime` in milliseconds and `reqId` to every request's lines).
+ * Fastify's request log lines, one per request instead of two: `request completed` (or `request
+ * errored`) carries the method, the URL with secret query values redacted, the remote address, the
+ * status code and `responseTime` in milliseconds; the `incoming request` line is logged at `debug`
+ * only (a request in flight, for debugging). Fastify adds `reqId` to both. Half the logging work
+ * of Fastify's default, which was about a sixth of the CPU of an authenticated GET.
+ */
+export class RequestLogController extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    if (this.isLogDisabled(request)) return;
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (this.isLogDisabled(request)) return;
+    if (error) {
+      reply.log.error(
+        { req: request, res: reply, err: error, responseTime: reply.elapsedTime },
+        'request errored',
+      );
+    } else {
+      reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    }
+  }
+}
+
+/** Fastify options for request ids and request log lines (see genReqId and RequestLogController). */
+export function requestLogging(): Pick<
+  FastifyServerOptions,
+  'genReqId' | 'requestIdHeader' | 'logController'
+> {
+  return { genReqId, requestIdHeader: false, logController: new RequestLogController() };
+}
+
+/**
+ * The app's `logger` option: JSON lines at `config.logLevel`; the request line carries the method,
+ * the URL with secret query values redacted, the remote address and the status code (Fastify adds
+ * `responseTime` in milliseconds and `reqId`). Use with requestLogging().
  *
  * Secret fields at any depth are censored by a single copy-on-write walk rather than pino `redact`
- * wildcards (`*.password`, `*.*.password`, ...), which cost several times more on every line.
+ * wildcards (`*.password`, `*.*.password`, ...), which cost several times more on every line. No
+ * pino `redact` paths either: the request and reply serializers emit chosen fields only, never
+ * headers, and a headers object logged by hand is censored by the walk (`authorization`, `cookie`).
  */
 export function loggerOptions(config: Config): LoggerOptions {
   return {
@@ -142,6 +175,5 @@ export function loggerOptions(config: Config): LoggerOptions {
       res: (reply) => ({ statusCode: reply.statusCode }),
     },
     formatters: { log: censorLogObject },
-    redact: { paths: [...REDACTED_PATHS], censor: REDACTED },
   };
 }

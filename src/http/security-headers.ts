@@ -18,12 +18,13 @@ export const HSTS = 'max-age=31536000';
  * carry them too; a value a route set itself is kept.
  */
 export function registerSecurityHeaders(app: FastifyInstance, production: boolean): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+  const headers = Object.entries(SECURITY_HEADERS);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    for (const [name, value] of headers) {
       if (!reply.hasHeader(name)) void reply.header(name, value);
     }
     // Browsers honour HSTS only from HTTPS responses; one year, as Django's deployment checklist advises.
     if (production && request.protocol === 'https') void reply.header('strict-transport-security', HSTS);
-    return payload;
+    done(null, payload);
   });
 }

@@ -1,6 +1,7 @@
-// SQL for products. Ordered by id; every lookup uses the primary key.
-import type { Kysely } from 'kysely';
-import type { Database, ProductUpdate } from '../db/schema.js';
+// SQL for products. Ordered by id; every lookup uses the primary key; reads are prepared once.
+import { sql } from 'kysely';
+import type { KeygateDatabase } from '../db/database.js';
+import type { ProductUpdate } from '../db/schema.js';
 import type { PageWindow } from '../http/pagination.js';
 import type { ResourceRepository } from '../http/resource.js';
 import { nowTimestamp } from '../time.js';
@@ -18,30 +19,47 @@ function changes(input: Partial<ProductInput>): ProductUpdate {
   return update;
 }
 
-/** Creates the product repository. */
-export function createProductRepository(db: Kysely<Database>): ResourceRepository<Product, ProductInput> {
+/**
+ * Creates the product repository. The three reads every API request makes (one product, a page,
+ * the count) are built once with Kysely and run as prepared statements; writes go through Kysely.
+ * The count is read from `product_count`, which triggers keep exact (migration 0005).
+ */
+export function createProductRepository(
+  database: KeygateDatabase,
+): ResourceRepository<Product, ProductInput> {
+  const { db } = database;
+  const getOne = database.prepare(
+    'keygate_product_get',
+    db.selectFrom('products').select(COLUMNS).where('id', '=', 0).compile(),
+  );
+  const page = database.prepare(
+    'keygate_product_page',
+    db.selectFrom('products').select(COLUMNS).orderBy('id').limit(0).offset(0).compile(),
+  );
+  const counter = database.prepare(
+    'keygate_product_count',
+    sql<{ n: number }>`select n from product_count where id = 1`.compile(db),
+  );
+
   return {
     async list({ limit, offset }: PageWindow) {
-      const rows = await db
-        .selectFrom('products')
-        .select(COLUMNS)
-        .orderBy('id')
-        .limit(limit)
-        .offset(offset)
-        .execute();
+      const rows = await page.execute([limit, offset]);
       return rows.map(toProduct);
     },
 
     async count() {
-      const row = await db
+      const row = await counter.first([]);
+      if (row !== undefined) return Number(row.n);
+      // Only without migration 0005's row, which nothing deletes.
+      const counted = await db
         .selectFrom('products')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
-      return Number(row.n);
+      return Number(counted.n);
     },
 
     async get(id) {
-      const row = await db.selectFrom('products').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+      const row = await getOne.first([id]);
       return row && toProduct(row);
     },
 

@@ -1,7 +1,6 @@
 // The seed's ProductModelViewSet: Token authentication, IsAuthenticated, under `product_api`.
-import type { Kysely } from 'kysely';
 import type { AccessPolicy } from '../auth/access.js';
-import type { Database } from '../db/schema.js';
+import type { KeygateDatabase } from '../db/database.js';
 import type { ResourceDefinition } from '../http/resource.js';
 import { formatCents } from './decimal.js';
 import { validateProduct, type ProductInput } from './product-fields.js';
@@ -29,14 +28,14 @@ export function representProduct(product: Product): ProductRepresentation {
 
 /** The products resource, registered by the router under `/product_api/`. */
 export function productResource(
-  db: Kysely<Database>,
+  database: KeygateDatabase,
   access: AccessPolicy,
 ): ResourceDefinition<Product, ProductInput> {
   return {
     prefix: 'product_api',
     name: 'Product',
     access,
-    repository: createProductRepository(db),
+    repository: createProductRepository(database),
     validate(data, mode) {
       const result = validateProduct(data, mode);
       return result.ok ? { ok: true, value: result.value } : { ok: false, errors: result.errors };

@@ -4,7 +4,14 @@ import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
-import { censorSecrets, genReqId, loggerOptions, redactUrl, requestIdHook } from '../../src/http/logging.js';
+import {
+  censorSecrets,
+  genReqId,
+  loggerOptions,
+  redactUrl,
+  requestIdHook,
+  requestLogging,
+} from '../../src/http/logging.js';
 
 const KEY = 'abcdef0123456789abcdef0123456789abcdef01';
 const COOKIE_SECRET = 'cookie-value-4f9a';
@@ -35,7 +42,7 @@ async function loggedApp(logLevel = 'info'): Promise<LoggedApp> {
     },
   });
   const config = loadConfig({ LOG_LEVEL: logLevel });
-  const app = Fastify({ logger: { ...loggerOptions(config), stream }, genReqId, requestIdHeader: false });
+  const app = Fastify({ logger: { ...loggerOptions(config), stream }, ...requestLogging() });
   app.addHook('onSend', requestIdHook);
   app.post('/login/', (request, reply) => {
     request.log.info({ body: { username: 'a', password: PASSWORD }, token: TOKEN }, 'x');
@@ -78,7 +85,7 @@ describe('request logs', () => {
 
     const reqId = response.headers['x-request-id'];
     assert.ok(typeof reqId === 'string' && UUID.test(reqId), `generated id ${String(reqId)}`);
-    assert.ok(lines.length >= 4);
+    assert.ok(lines.length >= 3);
     for (const line of lines) {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       assert.equal(parsed.reqId, reqId, 'every line of the request carries its id');
@@ -106,15 +113,36 @@ describe('request logs', () => {
     });
     await settle();
     const own = linesOf(String(response.headers['x-request-id']));
-    const incoming = own.find((line) => line.msg === 'incoming request');
-    assert.deepEqual(incoming?.req, {
+    const requestLines = own.filter((line) => line.msg !== 'x' && line.msg !== 'headers logged whole');
+    assert.deepEqual(
+      requestLines.map((line) => line.msg),
+      ['request completed'],
+      'one line per request',
+    );
+    const completed = own.find((line) => line.msg === 'request completed');
+    assert.deepEqual(completed?.req, {
       method: 'POST',
       url: '/login/?token=[redacted]&page=2&api_key=[redacted]&PASSWORD=[redacted]',
       remoteAddress: '127.0.0.1',
     });
-    const completed = own.find((line) => line.msg === 'request completed');
     assert.deepEqual(completed?.res, { statusCode: 200 });
     assert.equal(typeof completed?.responseTime, 'number');
+  });
+
+  it('log the incoming request too at debug level', async () => {
+    const { app, linesOf } = await setup('debug');
+    const response = await app.inject({
+      method: 'POST',
+      url: `/login/?password=${QUERY_SECRET}`,
+      payload: {},
+    });
+    await settle();
+    const own = linesOf(String(response.headers['x-request-id']));
+    assert.deepEqual(
+      own.filter((line) => line.msg !== 'x' && line.msg !== 'headers logged whole').map((line) => line.msg),
+      ['incoming request', 'request completed'],
+    );
+    assert.deepEqual((own[0]?.req as { url?: unknown } | undefined)?.url, '/login/?password=[redacted]');
   });
 
   it('keep a valid incoming X-Request-Id, in the logs and the response', async () => {

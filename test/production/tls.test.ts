@@ -183,7 +183,7 @@ async function stopProxiedApp(proxied: ProxiedApp | null): Promise<void> {
 
 /** The remote address the request log line shows for the request with this X-Request-Id. */
 function loggedAddress(proxied: ProxiedApp, requestId: string): unknown {
-  const line = proxied.logs.find((l) => l.reqId === requestId && l.msg === 'incoming request');
+  const line = proxied.logs.find((l) => l.reqId === requestId && l.msg === 'request completed');
   assert.ok(line, `no request log line for ${requestId}`);
   return (line.req as { remoteAddress?: unknown } | undefined)?.remoteAddress;
 }

@@ -137,7 +137,8 @@ describe('serve --workers 2 [sqlite]: workers answer, are replaced when killed, 
     token = await prepare(`sqlite:${databaseFile}`);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = startServe(cleanEnv({ DATABASE_URL: `sqlite:${databaseFile}`, LOG_LEVEL: 'info' }), port, [
+    // debug: the `incoming request` lines show when the workers have started a request.
+    server = startServe(cleanEnv({ DATABASE_URL: `sqlite:${databaseFile}`, LOG_LEVEL: 'debug' }), port, [
       '--workers',
       '2',
     ]);

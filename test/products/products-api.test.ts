@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
 import { nowTimestamp } from '../../src/time.js';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
 
@@ -454,6 +455,42 @@ describeEachDialect(
         assert.equal(far.count, 105);
         assert.deepEqual(far.results, []);
         assert.equal(far.next, null);
+      });
+
+      it('count stays exact whoever writes: API, multi-row SQL inserts and deletes, TRUNCATE', async () => {
+        await clearProducts();
+        assert.equal((await page('')).count, 0);
+        const ids = await seedProducts(7);
+        assert.equal((await send('POST', '/product_api/', VALID)).statusCode, 201);
+        assert.equal((await page('?limit=1')).count, 8);
+        assert.equal((await send('DELETE', `/product_api/${ids[0]}/`)).statusCode, 204);
+        const { db } = ctx().keygate.database;
+        await db.deleteFrom('products').where('id', 'in', [ids[1]!, ids[2]!]).execute();
+        await db.updateTable('products').set({ stock: 1 }).execute();
+        assert.equal((await page('?limit=1')).count, 5);
+        // A rolled-back insert leaves the count alone.
+        await assert.rejects(
+          db.transaction().execute(async (trx) => {
+            await trx
+              .insertInto('products')
+              .values({
+                name: 'Gone',
+                description: '',
+                price_cents: 1,
+                stock: 1,
+                created: nowTimestamp(),
+                updated: nowTimestamp(),
+              })
+              .execute();
+            throw new Error('roll back');
+          }),
+          /roll back/,
+        );
+        assert.equal((await page('?limit=1')).count, 5);
+        if (ctx().dialect === 'postgres') {
+          await sql`TRUNCATE products`.execute(db);
+          assert.equal((await page('')).count, 0);
+        }
       });
 
       it('leaves an empty table behind', async () => {
