@@ -1,7 +1,9 @@
 // Password hashing: argon2id (OWASP parameters) for new hashes; Django's hashes still verify.
 import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
-import { hash, verify, type Options } from '@node-rs/argon2';
+import { hash as argon2Hash, verify as argon2Verify, type Options } from '@node-rs/argon2';
+import pLimit from 'p-limit';
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -25,6 +27,15 @@ export interface PasswordCheck {
   /** The stored hash is of an older kind or weaker parameters and should be replaced now. */
   readonly needsRehash: boolean;
 }
+
+/**
+ * At most one argon2 computation per CPU at a time. Each holds 19 MiB while it runs; more at once
+ * (the thread pool has four threads) would not finish sooner on fewer cores, only hold more memory
+ * under a burst of logins.
+ */
+const argon2Slots = pLimit(availableParallelism());
+const hash = (password: string, options: Options) => argon2Slots(() => argon2Hash(password, options));
+const verify = (encoded: string, password: string) => argon2Slots(() => argon2Verify(encoded, password));
 
 const FAIL: PasswordCheck = Object.freeze({ ok: false, needsRehash: false });
 
