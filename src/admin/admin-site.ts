@@ -2,11 +2,11 @@
 // tokens and products sections. Every change made here is recorded in the admin log.
 import { parse as parseQueryString } from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Throttled } from '../errors.js';
 import { parseMediaType } from '../http/media-type.js';
 import { browsableApiRenderer } from '../html/browsable-api-renderer.js';
 import { readLoginForm, type LoginErrors } from '../sessions/login-form.js';
 import { localNext } from '../sessions/next-url.js';
+import { passwordLogin } from '../sessions/password-login.js';
 import { createAdminLog, type AdminLog, type LogEntry } from './admin-log.js';
 import { formData, redirectTo, sendAdminPage } from './admin-page.js';
 import { registerProductAdmin } from './product-admin.js';
@@ -86,7 +86,7 @@ function loginPage(
 
 /** Registers the admin site under /admin/. */
 export function registerAdmin(app: FastifyInstance): void {
-  const { users, throttle, database } = app.keygate;
+  const { database } = app.keygate;
   const context: AdminContext = { log: createAdminLog(database.db) };
 
   void app.register(
@@ -115,29 +115,17 @@ export function registerAdmin(app: FastifyInstance): void {
           if (errors.username !== undefined || errors.password !== undefined) {
             return loginPage(request, reply, { username: input.username, errors });
           }
-          let user;
-          try {
-            // The brute-force limit every password login shares; a non-staff account counts as a
-            // failure here, so the admin login cannot be used to probe ordinary accounts either.
-            user = await throttle.guard(input.username, request.ip, async () => {
-              const found = await users.authenticate(input.username, input.password);
-              return found !== null && found.isStaff ? found : null;
-            });
-          } catch (error) {
-            if (!(error instanceof Throttled)) throw error;
-            void reply.headers(error.headers);
-            return loginPage(request, reply, {
-              username: input.username,
-              status: 429,
-              error: `Too many failed login attempts. Try again in ${error.headers['retry-after']} seconds.`,
-            });
+          // A non-staff account counts as a failure here, so the admin login cannot be used to
+          // probe ordinary accounts either.
+          const outcome = await passwordLogin(request, reply, input, {
+            logMessage: 'failed admin login',
+            invalid: INVALID_STAFF_LOGIN,
+            accept: (user) => user.isStaff,
+          });
+          if (outcome.user === null) {
+            const { status, error } = outcome;
+            return loginPage(request, reply, { username: input.username, status, error });
           }
-          if (user === null) {
-            request.log.warn({ username: input.username, address: request.ip }, 'failed admin login');
-            return loginPage(request, reply, { username: input.username, error: INVALID_STAFF_LOGIN });
-          }
-          await app.sessions.start(request, reply, user);
-          await users.touchLastLogin(user);
           return redirectTo(reply, next);
         },
       });

@@ -1,5 +1,7 @@
 // Django's admin change list: search, filters, sorting and pagination read from the query string,
 // and the model the `admin/change-list` template renders (rows, links, bulk-action checkboxes).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendAdminPage } from './admin-page.js';
 
 /** Rows per page, as Django's list_per_page. */
 export const PER_PAGE = 100;
@@ -199,4 +201,44 @@ export function selectedIds(values: readonly string[]): number[] {
     if (/^[1-9][0-9]{0,9}$/.test(value) && Number(value) <= 2147483647) ids.add(Number(value));
   }
   return [...ids];
+}
+
+/** What a section's list page is called and links to. */
+export interface ListPage {
+  /** The list's path, e.g. `/admin/products/`. */
+  readonly path: string;
+  /** Singular and plural nouns: "product", "products". */
+  readonly noun: string;
+  readonly nouns: string;
+  /** The section's name in the breadcrumbs, e.g. "Products". */
+  readonly crumb: string;
+  readonly addHref: string;
+}
+
+/** Renders a section's change list ("Select product to change", with its "Add product" button). */
+export function sendChangeList<Sort extends string>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: ListPage,
+  list: {
+    readonly params: ListParams<Sort>;
+    readonly spec: ListSpec<Sort>;
+    readonly columns: readonly Column[];
+    readonly rows: readonly Row[];
+    readonly count: number;
+  },
+): FastifyReply {
+  return sendAdminPage(
+    request,
+    reply,
+    'change-list',
+    { title: `Select ${page.noun} to change`, breadcrumbs: [{ label: page.crumb }] },
+    {
+      list: changeListModel(page.path, list.params, list.spec, list.columns, list.rows, list.count),
+      addHref: page.addHref,
+      addLabel: `Add ${page.noun}`,
+      noun: page.noun,
+      nouns: page.nouns,
+    },
+  );
 }

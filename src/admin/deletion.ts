@@ -1,12 +1,14 @@
 // Deleting from the admin: the confirmation page that lists what else goes, for one object (its
 // delete page) and for the "delete selected" action of every list.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFound } from '../errors.js';
 import type { User } from '../users/user.js';
 import {
   adminUser,
   fieldValues,
   field,
   formData,
+  objectId,
   redirectTo,
   sendAdminPage,
   type Crumb,
@@ -114,4 +116,24 @@ export async function handleDeletePage(
     text: `The ${deleter.noun} “${doomed[0]!.label}” was deleted successfully.`,
   });
   return redirectTo(reply, deleter.listPath);
+}
+
+/** Registers `/<section>/:id/delete/`, the delete page of one object; 404 when the id names nothing. */
+export function registerDeletePage(
+  admin: FastifyInstance,
+  section: string,
+  deleter: Deleter,
+  crumbs: readonly Crumb[],
+): void {
+  admin.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: `/${section}/:id/delete/`,
+    schema: { hide: true },
+    async handler(request, reply) {
+      const id = objectId((request.params as { id?: string }).id);
+      const answered = id === null ? null : await handleDeletePage(request, reply, deleter, id, crumbs);
+      if (answered === null) throw new NotFound();
+      return answered;
+    },
+  });
 }

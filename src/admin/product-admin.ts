@@ -11,15 +11,16 @@ import { nowTimestamp } from '../time.js';
 import type { User } from '../users/user.js';
 import type { AdminContext } from './admin-site.js';
 import { adminUser, formData, field, objectId, sendAdminPage, shownTime, type Crumb } from './admin-page.js';
-import { changeListModel, readListParams, type ListSpec, type Row } from './change-list.js';
+import { readListParams, sendChangeList, type ListPage, type ListSpec, type Row } from './change-list.js';
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
-import { handleDeletePage, handleListAction, type Deleter } from './deletion.js';
+import { handleListAction, registerDeletePage, type Deleter } from './deletion.js';
 import { likeContains } from './search.js';
 
 const LIST = '/admin/products/';
 const ADD = '/admin/products/add/';
 const changeUrl = (id: number) => `/admin/products/${id}/change/`;
 const CRUMBS: readonly Crumb[] = [{ label: 'Products', href: LIST }];
+const PAGE: ListPage = { path: LIST, noun: 'product', nouns: 'products', crumb: 'Products', addHref: ADD };
 const COLUMNS = ['id', 'name', 'description', 'price_cents', 'stock', 'created', 'updated'] as const;
 
 type Sort = 'name' | 'price' | 'stock' | 'created';
@@ -239,26 +240,18 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
           { text: shownTime(p.created) },
         ],
       }));
-      const model = changeListModel(
-        LIST,
+      return sendChangeList(request, reply, PAGE, {
         params,
-        SPEC,
-        [
+        spec: SPEC,
+        columns: [
           { label: 'Name', sort: 'name' },
           { label: 'Price', sort: 'price' },
           { label: 'Stock', sort: 'stock' },
           { label: 'Created', sort: 'created' },
         ],
-        listed,
-        Number(counted.n),
-      );
-      return sendAdminPage(
-        request,
-        reply,
-        'change-list',
-        { title: 'Select product to change', breadcrumbs: [{ label: 'Products' }] },
-        { list: model, addHref: ADD, addLabel: 'Add product', noun: 'product', nouns: 'products' },
-      );
+        rows: listed,
+        count: Number(counted.n),
+      });
     },
   });
 
@@ -356,15 +349,5 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
     },
   });
 
-  admin.route({
-    method: ['GET', 'HEAD', 'POST'],
-    url: '/products/:id/delete/',
-    schema: { hide: true },
-    async handler(request, reply) {
-      const id = objectId((request.params as { id?: string }).id);
-      const answered = id === null ? null : await handleDeletePage(request, reply, deleter, id, CRUMBS);
-      if (answered === null) throw new NotFound();
-      return answered;
-    },
-  });
+  registerDeletePage(admin, 'products', deleter, CRUMBS);
 }

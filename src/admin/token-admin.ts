@@ -16,9 +16,9 @@ import {
   shownTime,
   type Crumb,
 } from './admin-page.js';
-import { changeListModel, readListParams, type ListSpec, type Row } from './change-list.js';
+import { readListParams, sendChangeList, type ListPage, type ListSpec, type Row } from './change-list.js';
 import { nonFieldErrors, withErrors, type FormField } from './change-form.js';
-import { handleDeletePage, handleListAction, type Deleter } from './deletion.js';
+import { handleListAction, registerDeletePage, type Deleter } from './deletion.js';
 import { flash } from './flash.js';
 import {
   CREATED_CHOICES,
@@ -32,6 +32,7 @@ const ADD = '/admin/tokens/add/';
 const USER_SEARCH = '/admin/tokens/user-search/';
 const changeUrl = (id: number) => `/admin/tokens/${id}/change/`;
 const CRUMBS: readonly Crumb[] = [{ label: 'Tokens', href: LIST }];
+const PAGE: ListPage = { path: LIST, noun: 'token', nouns: 'tokens', crumb: 'Tokens', addHref: ADD };
 /** The user picker's script, loaded on token pages only. */
 const SCRIPTS: readonly string[] = ['/static/admin-token.js'];
 
@@ -199,19 +200,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
         { label: 'Created', sort: 'created' },
         { label: 'Last used', sort: 'last_used' },
       ];
-      return sendAdminPage(
-        request,
-        reply,
-        'change-list',
-        { title: 'Select token to change', breadcrumbs: [{ label: 'Tokens' }] },
-        {
-          list: changeListModel(LIST, params, SPEC, columns, listed, count),
-          addHref: ADD,
-          addLabel: 'Add token',
-          noun: 'token',
-          nouns: 'tokens',
-        },
-      );
+      return sendChangeList(request, reply, PAGE, { params, spec: SPEC, columns, rows: listed, count });
     },
   });
 
@@ -341,15 +330,5 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
     },
   });
 
-  admin.route({
-    method: ['GET', 'HEAD', 'POST'],
-    url: '/tokens/:id/delete/',
-    schema: { hide: true },
-    async handler(request, reply) {
-      const id = objectId((request.params as { id?: string }).id);
-      const answered = id === null ? null : await handleDeletePage(request, reply, deleter, id, CRUMBS);
-      if (answered === null) throw new NotFound();
-      return answered;
-    },
-  });
+  registerDeletePage(admin, 'tokens', deleter, CRUMBS);
 }

@@ -17,7 +17,14 @@ import {
   sendAdminPage,
   type Crumb,
 } from './admin-page.js';
-import { changeListModel, readListParams, selectedIds, type ListSpec, type Row } from './change-list.js';
+import {
+  readListParams,
+  selectedIds,
+  sendChangeList,
+  type ListPage,
+  type ListSpec,
+  type Row,
+} from './change-list.js';
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
 import { DELETE_SELECTED, handleDeletePage, handleListAction } from './deletion.js';
 import { flash } from './flash.js';
@@ -43,6 +50,7 @@ const changeUrl = (id: number) => `/admin/users/${id}/change/`;
 const passwordUrl = (id: number) => `/admin/users/${id}/password/`;
 const deleteUrl = (id: number) => `/admin/users/${id}/delete/`;
 const CRUMBS: readonly Crumb[] = [{ label: 'Users', href: LIST }];
+const PAGE: ListPage = { path: LIST, noun: 'user', nouns: 'users', crumb: 'Users', addHref: ADD };
 
 type Sort = 'username' | 'email' | 'first_name' | 'last_name' | 'is_staff';
 const YES_NO = [
@@ -215,27 +223,19 @@ export function registerUserAdmin(admin: FastifyInstance, { log }: AdminContext)
           ],
         };
       });
-      const model = changeListModel(
-        LIST,
+      return sendChangeList(request, reply, PAGE, {
         params,
-        SPEC,
-        [
+        spec: SPEC,
+        columns: [
           { label: 'Username', sort: 'username' },
           { label: 'Email address', sort: 'email' },
           { label: 'First name', sort: 'first_name' },
           { label: 'Last name', sort: 'last_name' },
           { label: 'Staff status', sort: 'is_staff' },
         ],
-        listed,
-        Number(counted.n),
-      );
-      return sendAdminPage(
-        request,
-        reply,
-        'change-list',
-        { title: 'Select user to change', breadcrumbs: [{ label: 'Users' }] },
-        { list: model, addHref: ADD, addLabel: 'Add user', noun: 'user', nouns: 'users' },
-      );
+        rows: listed,
+        count: Number(counted.n),
+      });
     },
   });
 

@@ -1,6 +1,5 @@
 // /auth/login/ and /auth/logout/: the browsable API's session login (DRF's rest_framework.urls).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Throttled } from '../errors.js';
 import { requestData } from '../http/body-parsers.js';
 import { parseMediaType } from '../http/media-type.js';
 import { browsableApiRenderer } from '../html/browsable-api-renderer.js';
@@ -9,6 +8,7 @@ import { pageChrome, viewer } from '../html/page-chrome.js';
 import { renderTemplate } from '../html/templates.js';
 import { INVALID_LOGIN, readLoginForm, type LoginErrors } from './login-form.js';
 import { localNext } from './next-url.js';
+import { passwordLogin } from './password-login.js';
 
 /** Where a login or logout goes when `next` is missing or not local. */
 const DEFAULT_REDIRECT = '/';
@@ -63,8 +63,6 @@ async function pageHooks(request: FastifyRequest): Promise<void> {
 
 /** Registers the login and logout pages. */
 export function registerSessionRoutes(app: FastifyInstance): void {
-  const { users, throttle } = app.keygate;
-
   app.route({
     method: ['GET', 'HEAD', 'POST'],
     url: '/auth/login/',
@@ -83,26 +81,13 @@ export function registerSessionRoutes(app: FastifyInstance): void {
       if (errors.username !== undefined || errors.password !== undefined) {
         return loginPage(request, reply, 200, { ...again, errors });
       }
-      let user;
-      try {
-        // The brute-force limit every password login shares (per username and per address).
-        user = await throttle.guard(input.username, request.ip, () =>
-          users.authenticate(input.username, input.password),
-        );
-      } catch (error) {
-        if (!(error instanceof Throttled)) throw error;
-        void reply.headers(error.headers);
-        return loginPage(request, reply, 429, {
-          ...again,
-          error: `Too many failed login attempts. Try again in ${error.headers['retry-after']} seconds.`,
-        });
+      const outcome = await passwordLogin(request, reply, input, {
+        logMessage: 'failed session login',
+        invalid: INVALID_LOGIN,
+      });
+      if (outcome.user === null) {
+        return loginPage(request, reply, outcome.status, { ...again, error: outcome.error });
       }
-      if (user === null) {
-        request.log.warn({ username: input.username, address: request.ip }, 'failed session login');
-        return loginPage(request, reply, 200, { ...again, error: INVALID_LOGIN });
-      }
-      await app.sessions.start(request, reply, user);
-      await users.touchLastLogin(user);
       return redirect(reply, next);
     },
   });
