@@ -1,6 +1,6 @@
 // The SQL of the admin's tokens section: the change list (joined with users for the username),
 // one token with its owner, and the "add token" user picker's prefix search.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { toToken, type Token } from '../authtoken/token.js';
@@ -137,19 +137,21 @@ export function createTokenAdminQueries(db: Kysely<Database>, dialect: Dialect) 
 
     /**
      * Up to {@link USER_SEARCH_LIMIT} users whose username starts with `prefix` (case-sensitive),
-     * by username. A range on the unique username index (`>= prefix` and `< prefix + U+10FFFF`)
-     * rather than LIKE, which neither database would answer from that index here; the range is
-     * a prefix match wherever usernames compare by code point (SQLite's BINARY, PostgreSQL's
-     * C / C.UTF-8 collation).
+     * by username. A range (`>= prefix` and `< prefix + U+10FFFF`) rather than LIKE, which neither
+     * database would answer from an index here. The range is a prefix match only where usernames
+     * compare by code point: SQLite's BINARY, and on PostgreSQL the `"C"` collation, named
+     * explicitly so a database created with a language collation (en_US) is answered correctly
+     * too, from the `users_username_c` index (migration 0006).
      */
     async usersStartingWith(prefix: string): Promise<UserChoice[]> {
       if ([...prefix].length > USER_SEARCH_MAX_LENGTH) return [];
+      const username = dialect === 'postgres' ? sql<string>`username collate "C"` : sql<string>`username`;
       const rows = await db
         .selectFrom('users')
         .select(['id', 'username'])
-        .where('username', '>=', prefix)
-        .where('username', '<', prefix + TOP)
-        .orderBy('username')
+        .where(username, '>=', prefix)
+        .where(username, '<', prefix + TOP)
+        .orderBy(username)
         .limit(USER_SEARCH_LIMIT)
         .execute();
       return rows.map((row) => ({ id: Number(row.id), username: row.username }));

@@ -7,6 +7,7 @@ import { loginFailures } from './migrations/0002-login-failures.js';
 import { sessions } from './migrations/0003-sessions.js';
 import { adminLog } from './migrations/0004-admin-log.js';
 import { productCount } from './migrations/0005-product-count.js';
+import { usernamePrefixIndex } from './migrations/0006-username-prefix-index.js';
 
 /** Every migration, in the order it applies. Names are permanent once released. */
 const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
@@ -15,6 +16,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['0003-sessions', sessions],
   ['0004-admin-log', adminLog],
   ['0005-product-count', productCount],
+  ['0006-username-prefix-index', usernamePrefixIndex],
 ];
 
 function migratorFor(database: KeygateDatabase): Migrator {
