@@ -8,7 +8,7 @@ import { readLoginForm, type LoginErrors } from '../sessions/login-form.js';
 import { localNext } from '../sessions/next-url.js';
 import { passwordLogin } from '../sessions/password-login.js';
 import { createAdminLog, type AdminLog, type LogEntry } from './admin-log.js';
-import { formData, redirectTo, sendAdminPage } from './admin-page.js';
+import { formData, redirectTo, sendAdminPage, shownTime } from './admin-page.js';
 import { registerProductAdmin } from './product-admin.js';
 import { registerTokenAdmin } from './token-admin.js';
 import { registerUserAdmin } from './user-admin.js';
@@ -157,7 +157,13 @@ export function registerAdmin(app: FastifyInstance): void {
           reply,
           'index',
           { title: 'Site administration', breadcrumbs: [] },
-          { recent: recent.map((entry) => ({ ...entry, href: entryHref(entry) })) },
+          {
+            recent: recent.map((entry) => ({
+              ...entry,
+              href: entryHref(entry),
+              shownTime: shownTime(entry.actionTime),
+            })),
+          },
         );
       });
 

@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { toToken, type Token } from '../authtoken/token.js';
+import { JOINED_TOKEN_COLUMNS, toToken, type Token } from '../authtoken/token.js';
 import { timestampAt } from '../time.js';
 import type { ListParams } from './change-list.js';
 import { likeContains } from './search.js';
@@ -117,18 +117,7 @@ export function createTokenAdminQueries(db: Kysely<Database>, dialect: Dialect) 
       const rows = await db
         .selectFrom('tokens as t')
         .innerJoin('users as u', 'u.id', 't.user_id')
-        .select([
-          't.id',
-          't.user_id',
-          't.key',
-          't.hint',
-          't.name',
-          't.created',
-          't.expires_at',
-          't.last_used_at',
-          't.scopes',
-          'u.username',
-        ])
+        .select([...JOINED_TOKEN_COLUMNS, 'u.username'])
         .where('t.id', 'in', ids)
         .orderBy('t.id')
         .execute();

@@ -3,7 +3,7 @@ import type { KeygateDatabase } from '../db/database.js';
 import type { NewTokenRow } from '../db/schema.js';
 import type { Executor } from '../users/user-repository.js';
 import { JOINED_USER_COLUMNS, toUser, type User } from '../users/user.js';
-import { TOKEN_COLUMNS, toToken, type Token } from './token.js';
+import { JOINED_TOKEN_COLUMNS, TOKEN_COLUMNS, toToken, type Token } from './token.js';
 
 /** A token with its owner, as authentication needs them. */
 export interface TokenWithUser {
@@ -21,18 +21,7 @@ export function createTokenRepository(database: KeygateDatabase) {
     db
       .selectFrom('tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
-      .select([
-        't.id',
-        't.user_id',
-        't.key',
-        't.hint',
-        't.name',
-        't.created',
-        't.expires_at',
-        't.last_used_at',
-        't.scopes',
-        ...JOINED_USER_COLUMNS,
-      ])
+      .select([...JOINED_TOKEN_COLUMNS, ...JOINED_USER_COLUMNS])
       .where('t.digest', '=', '')
       .compile(),
   );

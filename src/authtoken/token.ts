@@ -41,3 +41,16 @@ export const TOKEN_COLUMNS = [
   'last_used_at',
   'scopes',
 ] as const;
+
+/** {@link TOKEN_COLUMNS} of `tokens as t`, for selects that join the token's user. */
+export const JOINED_TOKEN_COLUMNS = [
+  't.id',
+  't.user_id',
+  't.key',
+  't.hint',
+  't.name',
+  't.created',
+  't.expires_at',
+  't.last_used_at',
+  't.scopes',
+] as const;
