@@ -29,6 +29,8 @@ export interface Config {
   readonly tlsKeyFile: string | null;
   /** PostgreSQL connections per process. */
   readonly databasePoolSize: number;
+  /** How long a token lookup is reused in a process (0: never); see TokenCache. */
+  readonly tokenCacheMs: number;
   /** Brute-force limits on password logins: failures allowed per window (0 turns a limit off). */
   readonly loginFailuresPerUser: number;
   readonly loginFailuresPerAddress: number;
@@ -97,6 +99,12 @@ export const SETTINGS: readonly SettingDoc[] = [
     description: 'PEM private key for TLS_CERT_FILE (also --tls-key)',
   },
   { name: 'DATABASE_POOL_SIZE', default: '10', description: 'PostgreSQL connections per process (1-200)' },
+  {
+    name: 'TOKEN_CACHE_MS',
+    default: '1000',
+    description:
+      'ms a token lookup is reused in a process (0-1000, 0: off); changes in this process and, on PostgreSQL, from anywhere end it at once',
+  },
   {
     name: 'LOGIN_FAILURES_PER_USER',
     default: '10',
@@ -294,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tlsCertFile,
     tlsKeyFile,
     databasePoolSize: parseInteger('DATABASE_POOL_SIZE', pick(env, 'DATABASE_POOL_SIZE') ?? '10', 1, 200),
+    tokenCacheMs: parseInteger('TOKEN_CACHE_MS', pick(env, 'TOKEN_CACHE_MS') ?? '1000', 0, 1000),
     loginFailuresPerUser: parseInteger(
       'LOGIN_FAILURES_PER_USER',
       pick(env, 'LOGIN_FAILURES_PER_USER') ?? '10',

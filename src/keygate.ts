@@ -1,5 +1,6 @@
 // Wires configuration, database, repositories, services and built-in listeners into one object.
 import { registerAutoCreateToken } from './authtoken/token-signals.js';
+import { TokenCache } from './authtoken/token-cache.js';
 import { createTokenRepository } from './authtoken/token-repository.js';
 import { createTokenService, type TokenService } from './authtoken/token-service.js';
 import type { Config } from './config.js';
@@ -22,6 +23,8 @@ export interface Keygate {
   readonly events: EventBus;
   readonly users: UserService;
   readonly tokens: TokenService;
+  /** The deliberate cache of token lookups behind `tokens.authenticate` (TOKEN_CACHE_MS). */
+  readonly tokenCache: TokenCache;
   /**
    * Brute-force limits for every password login: counters shared by all processes, in Redis when
    * REDIS_URL is set, else in the database.
@@ -39,8 +42,10 @@ export function openKeygate(config: Config): Keygate {
   const userRepository = createUserRepository(database.db);
   const tokenRepository = createTokenRepository(database);
   const users = createUserService({ database, users: userRepository, events });
+  const tokenCache = new TokenCache(database, { ttlMs: config.tokenCacheMs });
   const tokens = createTokenService({
     database,
+    cache: tokenCache,
     tokens: tokenRepository,
     users: userRepository,
     events,
@@ -57,10 +62,11 @@ export function openKeygate(config: Config): Keygate {
   registerSessionInvalidation(events, sessions);
   async function close(): Promise<void> {
     try {
+      await tokenCache.close();
       await failures.close();
     } finally {
       await database.close();
     }
   }
-  return { config, database, events, users, tokens, throttle, sessions, close };
+  return { config, database, events, users, tokens, tokenCache, throttle, sessions, close };
 }

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
         tlsCertFile: null,
         tlsKeyFile: null,
         databasePoolSize: 10,
+        tokenCacheMs: 1000,
         loginFailuresPerUser: 10,
         loginFailuresPerAddress: 50,
         loginFailureWindowSeconds: 900,
@@ -108,6 +109,9 @@ describe('loadConfig', () => {
       ['ALLOWED_HOSTS', ',,,'],
       ['ALLOWED_HOSTS', 'example.com,bad host'],
       ['ALLOWED_HOSTS', 'http://example.com'],
+      ['TOKEN_CACHE_MS', '1001'],
+      ['TOKEN_CACHE_MS', '-1'],
+      ['TOKEN_CACHE_MS', 'soon'],
     ];
     for (const [variable, value] of cases) assertRejected({ [variable]: value }, variable);
   });

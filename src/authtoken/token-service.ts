@@ -10,6 +10,7 @@ import { nowTimestamp } from '../time.js';
 import type { User } from '../users/user.js';
 import type { UserRepository } from '../users/user-repository.js';
 import type { Token } from './token.js';
+import type { TokenCache } from './token-cache.js';
 import {
   generateDrfKey,
   generateHashedKey,
@@ -41,13 +42,15 @@ export interface TokenServiceDeps {
   readonly users: UserRepository;
   readonly events: EventBus;
   readonly policy: TokenPolicy;
+  /** Reused lookups for authentication (see TokenCache for when they are dropped). */
+  readonly cache: TokenCache;
 }
 
 /** last_used_at is written at most this often per token. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Creates the token service. */
-export function createTokenService({ database, tokens, users, events, policy }: TokenServiceDeps) {
+export function createTokenService({ database, tokens, users, events, policy, cache }: TokenServiceDeps) {
   const db = database.db;
 
   /** Inserts a new token for `user` in `trx` and emits `token.created`. */
@@ -232,15 +235,22 @@ export function createTokenService({ database, tokens, users, events, policy }: 
      */
     async authenticate(key: string): Promise<TokenWithUser> {
       if (isHashedFormat(key) && !hasValidChecksum(key)) throw new AuthenticationFailed('Invalid token.');
-      const found = await tokens.findByDigest(keyDigest(key));
-      if (!found) throw new AuthenticationFailed('Invalid token.');
+      const digest = keyDigest(key);
+      let cached = cache.get(digest);
+      if (cached === undefined) {
+        const ticket = cache.begin();
+        const read = await tokens.findByDigest(digest);
+        if (!read) throw new AuthenticationFailed('Invalid token.');
+        cached = cache.store(digest, read, ticket);
+      }
+      const found = cached.found;
       if (!found.user.isActive) throw new AuthenticationFailed('User inactive or deleted.');
       const now = Date.now();
       if (found.token.expiresAt !== null && Date.parse(found.token.expiresAt) <= now) {
         throw new AuthenticationFailed('Invalid token.');
       }
-      const lastUsed = found.token.lastUsedAt === null ? 0 : Date.parse(found.token.lastUsedAt);
-      if (now - lastUsed >= LAST_USED_RESOLUTION_MS) {
+      if (now - cached.lastUsedMs >= LAST_USED_RESOLUTION_MS) {
+        cached.lastUsedMs = now;
         const cutoff = new Date(now - LAST_USED_RESOLUTION_MS).toISOString();
         // Bookkeeping only: a failure here must not fail the request it rides on.
         tokens.touchLastUsed(found.token.id, nowTimestamp(), cutoff).catch(() => undefined);

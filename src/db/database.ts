@@ -1,6 +1,6 @@
 // Opens the database named by DATABASE_URL: SQLite (better-sqlite3, WAL) or PostgreSQL (pg).
 // This folder is the only place in keygate that knows which one it is talking to.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -15,6 +15,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Database as Schema } from './schema.js';
+import { watchingDialect, WriteWatch, type WriteListener } from './write-watch.js';
 
 /** The SQL dialect behind a connection. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -38,10 +39,43 @@ export interface KeygateDatabase {
    * is a named statement, parsed once per pooled connection.
    */
   prepare<Row>(name: string, query: CompiledQuery<Row>): PreparedQuery<Row>;
+  /**
+   * Calls `listener` after each write this process makes through `db` has committed (at once for a
+   * single statement, at COMMIT for a transaction), before the writer's caller sees the result.
+   * Returns a function that removes it.
+   */
+  onCommittedWrites(listener: WriteListener): () => void;
+  /**
+   * Listens for notifications on `channel` from other processes. PostgreSQL: LISTEN over a
+   * connection of its own, reconnecting when it is lost. SQLite: a file beside the database that
+   * {@link signal} rewrites, watched with inotify (processes on one machine share the file). Null
+   * for an in-memory SQLite database, which no other process can open.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Notifications | null;
+  /**
+   * Notifies `channel`'s listeners in other processes. SQLite only: on PostgreSQL, triggers send
+   * the notifications when the writing transaction commits, whoever wrote.
+   */
+  signal(channel: string): void;
   /** True when a write failed on a unique constraint (a lost get-or-create race, a taken username). */
   isUniqueViolation(error: unknown): boolean;
   /** True when the database could not be reached or is shutting down: a 503, not a bug. */
   isUnavailable(error: unknown): boolean;
+  close(): Promise<void>;
+}
+
+/** What a {@link KeygateDatabase.listen} caller is told. */
+export interface NotificationHandlers {
+  /** A notification arrived. */
+  message(payload: string): void;
+  /** Listening has (re)started: notifications sent while it was down were missed. */
+  up(): void;
+  /** The connection was lost: notifications are missed until `up`. */
+  down(): void;
+}
+
+/** A running listener. */
+export interface Notifications {
   close(): Promise<void>;
 }
 
@@ -157,7 +191,10 @@ function openSqlite(path: string): KeygateDatabase {
       };
     },
   };
-  const db = new Kysely<Schema>({ dialect: new KeygateSqliteDialect({ database: kyselyView }) });
+  const writes = new WriteWatch();
+  const db = new Kysely<Schema>({
+    dialect: watchingDialect(new KeygateSqliteDialect({ database: kyselyView }), writes),
+  });
 
   return {
     db,
@@ -170,6 +207,12 @@ function openSqlite(path: string): KeygateDatabase {
         execute: (parameters) => settled(() => prepared().all(...bindable(parameters)) as Row[]),
         first: (parameters) => settled(() => prepared().get(...bindable(parameters)) as Row | undefined),
       };
+    },
+    onCommittedWrites: (listener) => writes.on(listener),
+    listen: (channel, handlers) =>
+      path === ':memory:' ? null : watchSignalFile(signalFile(path, channel), handlers),
+    signal(channel) {
+      if (path !== ':memory:') writeSignalFile(signalFile(path, channel));
     },
     // A lock held past busy_timeout by another process: retrying later can succeed.
     isUnavailable: (error) => error instanceof SQLite.SqliteError && error.code.startsWith('SQLITE_BUSY'),
@@ -257,7 +300,8 @@ function openPostgres(url: string, poolSize: number): KeygateDatabase {
   // Nor may a checked-out one: pg-pool listens only to idle clients, and a client whose socket dies
   // mid-query also emits 'error'. The query itself still fails (a 503), and pg-pool discards the client.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const writes = new WriteWatch();
+  const db = new Kysely<Schema>({ dialect: watchingDialect(new PostgresDialect({ pool }), writes) });
   return {
     db,
     dialect: 'postgres',
@@ -272,10 +316,124 @@ function openPostgres(url: string, poolSize: number): KeygateDatabase {
         first: async (parameters) => (await execute(parameters))[0],
       };
     },
+    onCommittedWrites: (listener) => writes.on(listener),
+    listen: (channel, handlers) => listenPostgres(url, channel, handlers),
+    signal: () => undefined,
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === '23505',
     isUnavailable: isPostgresUnavailable,
     async close() {
       await db.destroy();
+    },
+  };
+}
+
+/** The file that carries `channel`'s notifications between processes sharing an SQLite database. */
+function signalFile(path: string, channel: string): string {
+  return `${path}-${channel}`;
+}
+
+function writeSignalFile(file: string): void {
+  try {
+    writeFileSync(file, `${process.pid} ${Date.now()}\n`);
+  } catch {
+    // Other processes then see the change when their cached copies expire (TOKEN_CACHE_MS).
+  }
+}
+
+/** Watches a signal file; each rewrite is a notification. Re-watches when the file is replaced. */
+function watchSignalFile(file: string, handlers: NotificationHandlers): Notifications {
+  let closed = false;
+  let watcher: FSWatcher | null = null;
+  let retry: NodeJS.Timeout | null = null;
+
+  const restart = (): void => {
+    watcher?.close();
+    watcher = null;
+    handlers.down();
+    if (closed) return;
+    retry = setTimeout(start, RECONNECT_FIRST_MS);
+    retry.unref();
+  };
+
+  function start(): void {
+    retry = null;
+    try {
+      if (!existsSync(file)) writeFileSync(file, '', { flag: 'a' });
+      const current = watch(file, { persistent: false }, (event) => {
+        if (current !== watcher) return;
+        if (event === 'rename')
+          restart(); // removed or replaced: watch the new file
+        else handlers.message('');
+      });
+      current.on('error', () => {
+        if (current === watcher) restart();
+      });
+      watcher = current;
+      handlers.up();
+    } catch {
+      restart();
+    }
+  }
+
+  start();
+  return {
+    close() {
+      closed = true;
+      if (retry !== null) clearTimeout(retry);
+      watcher?.close();
+      watcher = null;
+      return Promise.resolve();
+    },
+  };
+}
+
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 5_000;
+
+/** LISTEN on a dedicated client; on any loss, `down`, then reconnect with back-off until closed. */
+function listenPostgres(url: string, channel: string, handlers: NotificationHandlers): Notifications {
+  let closed = false;
+  let current: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  let delay = RECONNECT_FIRST_MS;
+
+  const lost = (client: pg.Client): void => {
+    if (client !== current) return;
+    current = null;
+    handlers.down();
+    client.end().catch(() => undefined);
+    if (closed) return;
+    retry = setTimeout(connect, delay);
+    retry.unref();
+    delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+  };
+
+  function connect(): void {
+    retry = null;
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    current = client;
+    client.on('error', () => lost(client));
+    client.on('end', () => lost(client));
+    client.on('notification', (message) => handlers.message(message.payload ?? ''));
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${pg.escapeIdentifier(channel)}`))
+      .then(() => {
+        if (client !== current) return;
+        delay = RECONNECT_FIRST_MS;
+        handlers.up();
+      })
+      .catch(() => lost(client));
+  }
+
+  connect();
+  return {
+    async close() {
+      closed = true;
+      if (retry !== null) clearTimeout(retry);
+      const client = current;
+      current = null;
+      await client?.end().catch(() => undefined);
     },
   };
 }

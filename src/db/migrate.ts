@@ -8,6 +8,7 @@ import { sessions } from './migrations/0003-sessions.js';
 import { adminLog } from './migrations/0004-admin-log.js';
 import { productCount } from './migrations/0005-product-count.js';
 import { usernamePrefixIndex } from './migrations/0006-username-prefix-index.js';
+import { authChangeNotify } from './migrations/0007-auth-change-notify.js';
 
 /** Every migration, in the order it applies. Names are permanent once released. */
 const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
@@ -17,6 +18,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['0004-admin-log', adminLog],
   ['0005-product-count', productCount],
   ['0006-username-prefix-index', usernamePrefixIndex],
+  ['0007-auth-change-notify', authChangeNotify],
 ];
 
 function migratorFor(database: KeygateDatabase): Migrator {

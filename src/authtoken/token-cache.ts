@@ -1,0 +1,158 @@
+// A deliberate cache: the token lookup of authenticated requests, kept for at most TOKEN_CACHE_MS.
+import type { KeygateDatabase, Notifications } from '../db/database.js';
+import { AUTH_CHANGED_CHANNEL } from '../db/migrations/0007-auth-change-notify.js';
+import type { TableWrite } from '../db/write-watch.js';
+import type { TokenWithUser } from './token-repository.js';
+
+/** A cached lookup; `lastUsedMs` follows this process's own last_used_at writes. */
+export interface CachedToken {
+  readonly found: TokenWithUser;
+  lastUsedMs: number;
+}
+
+interface Entry extends CachedToken {
+  readonly expires: number;
+}
+
+/** Settings of a token cache. */
+export interface TokenCacheOptions {
+  /** How long a lookup is reused; 0 turns the cache off. */
+  readonly ttlMs: number;
+  /** Lookups kept at most; the oldest goes first. */
+  readonly maxEntries?: number;
+  readonly now?: () => number;
+}
+
+// The columns requests write as bookkeeping; a change to any other column of `tokens` or `users`
+// can end or alter what a token authenticates as.
+const BOOKKEEPING: Readonly<Record<string, string>> = { tokens: 'last_used_at', users: 'last_login' };
+
+/** True when a committed write may make a cached lookup wrong. */
+export function changesAuthentication(write: TableWrite): boolean {
+  if (write.table === '*') return true;
+  const bookkeeping = BOOKKEEPING[write.table];
+  if (bookkeeping === undefined) return false;
+  switch (write.kind) {
+    case 'insert':
+      return false; // a new row cannot make a lookup that was read before it wrong
+    case 'update':
+      return write.columns.some((column) => column !== bookkeeping);
+    default:
+      return true;
+  }
+}
+
+/**
+ * Token lookups by key digest (never by key), reused for at most `ttlMs`.
+ *
+ * Invalidation: every write this process commits to `tokens` or `users` (revoking, regenerating,
+ * deactivating, a password change, a delete) empties the cache before the writer's caller is
+ * answered. Other processes hear of it too: on PostgreSQL, triggers notify every process of such
+ * writes from anywhere (other workers, the CLI, a SQL console) through LISTEN/NOTIFY; on SQLite,
+ * keygate processes (workers, the CLI) signal each other through a file beside the database. While
+ * notifications could be missed (connection lost, file unwatchable) the cache is not used. A write
+ * from outside keygate to an SQLite file (the sqlite3 shell) is seen within `ttlMs`, at most 1 s.
+ *
+ * A lookup that was in flight while the cache was emptied is not stored: it may have read the rows
+ * as they were before the change.
+ */
+export class TokenCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+  readonly #database: KeygateDatabase;
+  #generation = 0;
+  /** False while invalidations from other processes could be missed (PostgreSQL, not listening). */
+  #usable: boolean;
+  #started = false;
+  #notifications: Notifications | null = null;
+  #stopWatching: (() => void) | null = null;
+
+  constructor(database: KeygateDatabase, options: TokenCacheOptions) {
+    this.#database = database;
+    this.#ttlMs = options.ttlMs;
+    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#now = options.now ?? Date.now;
+    this.#usable = false;
+    if (this.#ttlMs > 0) {
+      // From the start, not lazily: a CLI command that never authenticates still tells the servers.
+      this.#stopWatching = database.onCommittedWrites((writes) => {
+        if (!writes.some(changesAuthentication)) return;
+        this.invalidate();
+        database.signal(AUTH_CHANGED_CHANNEL);
+      });
+    }
+  }
+
+  /** The cached lookup for `digest`, if one is fresh. */
+  get(digest: string): CachedToken | undefined {
+    if (!this.#started) this.#start();
+    if (!this.#usable) return undefined;
+    const entry = this.#entries.get(digest);
+    if (entry === undefined) return undefined;
+    if (entry.expires <= this.#now()) {
+      this.#entries.delete(digest);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** A ticket to take before reading the database; {@link store} refuses a stale one. */
+  begin(): { readonly generation: number; readonly readAt: number } {
+    return { generation: this.#generation, readAt: this.#now() };
+  }
+
+  /** Keeps a lookup read after `ticket` was taken, unless the cache was emptied since. */
+  store(digest: string, found: TokenWithUser, ticket: ReturnType<TokenCache['begin']>): CachedToken {
+    const lastUsedMs = found.token.lastUsedAt === null ? 0 : Date.parse(found.token.lastUsedAt);
+    const entry: Entry = { found, lastUsedMs, expires: ticket.readAt + this.#ttlMs };
+    if (this.#ttlMs <= 0 || !this.#usable || ticket.generation !== this.#generation) return entry;
+    if (this.#entries.size >= this.#maxEntries && !this.#entries.has(digest)) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    this.#entries.set(digest, entry);
+    return entry;
+  }
+
+  /** Empties the cache; lookups in flight are not stored. */
+  invalidate(): void {
+    this.#generation += 1;
+    this.#entries.clear();
+  }
+
+  /** Number of lookups held (for tests and diagnostics). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async close(): Promise<void> {
+    this.#started = true;
+    this.#stopWatching?.();
+    this.#stopWatching = null;
+    this.#usable = false;
+    this.invalidate();
+    await this.#notifications?.close();
+    this.#notifications = null;
+  }
+
+  // Listening starts with the first authenticated request, so CLI commands open no listener.
+  #start(): void {
+    this.#started = true;
+    if (this.#ttlMs <= 0) return;
+    this.#notifications = this.#database.listen(AUTH_CHANGED_CHANNEL, {
+      message: () => this.invalidate(),
+      up: () => {
+        this.invalidate();
+        this.#usable = true;
+      },
+      down: () => {
+        this.#usable = false;
+        this.invalidate();
+      },
+    });
+    // An in-memory database: no other process can change it.
+    if (this.#notifications === null) this.#usable = true;
+  }
+}
