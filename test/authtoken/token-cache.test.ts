@@ -58,7 +58,7 @@ function lookup(id: number, lastUsedAt: string | null = null): TokenWithUser {
       dateJoined: '',
       lastLogin: null,
     },
-  } as TokenWithUser;
+  };
 }
 
 describe('TokenCache', () => {
@@ -292,7 +292,7 @@ describeEachDialect('Token cache in a running app', (ctx) => {
         .select('last_used_at')
         .where('id', '=', tokenId)
         .executeTakeFirst();
-    for (let i = 0; i < 50 && (await row())?.last_used_at == null; i += 1) await sleep(20);
+    for (let i = 0; i < 50 && ((await row())?.last_used_at ?? null) === null; i += 1) await sleep(20);
     assert.notEqual((await row())?.last_used_at, null);
     assert.equal(ctx().keygate.tokenCache.size, 1);
   });
