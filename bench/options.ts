@@ -1,5 +1,6 @@
 // Command-line flags of `npm run bench`.
 import { parseArgs } from 'node:util';
+import { SETTINGS } from '../src/config.js';
 import { DEFAULT_PG_ADMIN_URL } from './postgres.js';
 import { WORKLOAD_IDS, type WorkloadId } from './workloads.js';
 
@@ -27,6 +28,8 @@ export interface BenchOptions {
   readonly keep: boolean;
   /** Before each workload, wait at most this long for the machine to be quiet (other processes idle). */
   readonly quietWait: number;
+  /** Settings for every keygate process (`--set NAME=VALUE`), e.g. TOKEN_CACHE_MS=0. */
+  readonly settings: Readonly<Record<string, string>>;
   /** Niceness of the servers and wrk (`--priority N` gives -N: ahead of other work on a shared machine). */
   readonly nice: number;
 }
@@ -48,6 +51,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --keep              keep the temporary directory (databases, server logs)
   --quiet-wait S      before each workload wait up to S s for the machine to be idle (default 60;
                       the share of CPU other processes used is reported as "bg CPU %")
+  --set NAME=VALUE    a keygate setting for every server of the run (repeatable; e.g.
+                      TOKEN_CACHE_MS=0 measures without the token cache); the rest are defaults
   --priority N        run the servers and wrk at niceness -N (0-20; e.g. 10 puts them ahead of other
                       work on a shared machine; needs root; default 0)
 `;
@@ -81,6 +86,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       keep: { type: 'boolean', default: false },
       'quiet-wait': { type: 'string' },
       priority: { type: 'string' },
+      set: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -99,7 +105,17 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       throw new Error(`--only: unknown workload ${id} (known: ${WORKLOAD_IDS.join(', ')})`);
     }
   }
+  const settings: Record<string, string> = {};
+  for (const pair of values.set) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(pair);
+    if (match === null || !SETTINGS.some((s) => s.name === match[1])) {
+      throw new Error(`--set: expected NAME=VALUE with a keygate setting's name, got ${pair}`);
+    }
+    if (match[1] === 'DATABASE_URL') throw new Error('--set: the bench chooses DATABASE_URL itself');
+    settings[match[1]!] = match[2]!;
+  }
   return {
+    settings,
     duration: count('duration', values.duration, values.quick ? 3 : 10, 1),
     warmup: count('warmup', values.warmup, values.quick ? 1 : 2, 0),
     connections: 32,

@@ -453,7 +453,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const tmp = mkdtempSync(join(tmpdir(), 'keygate-bench-'));
-  const paths: BenchPaths = { root, tmp, app: join(tmp, 'app') };
+  const paths: BenchPaths = { root, tmp, app: join(tmp, 'app'), settings: options.settings };
   const ctx: Context = { options, paths, log: say, pgDatabaseExists: false };
   const startedAt = new Date().toISOString();
   const stamp = startedAt.replace(/[:.]/g, '-');

@@ -16,16 +16,19 @@ export interface BenchPaths {
   readonly app: string;
   /** A temporary directory for databases, scripts and server logs; the servers run in it. */
   readonly tmp: string;
+  /** Settings given to every keygate process of the run (`--set NAME=VALUE`); the rest are defaults. */
+  readonly settings: Readonly<Record<string, string>>;
 }
 
 /**
  * The environment keygate runs with: this process's, minus every keygate setting (so LOG_LEVEL and
- * the rest take their shipped defaults), plus the database. The working directory is `tmp`, so a
- * developer's `./.env` is not read either.
+ * the rest take their shipped defaults), plus the run's `--set` settings and the database. The
+ * working directory is `tmp`, so a developer's `./.env` is not read either.
  */
-export function keygateEnv(databaseUrl: string): NodeJS.ProcessEnv {
+export function keygateEnv(paths: BenchPaths, databaseUrl: string): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const setting of SETTINGS) delete env[setting.name];
+  Object.assign(env, paths.settings);
   env.DATABASE_URL = databaseUrl;
   return env;
 }
@@ -43,7 +46,7 @@ export function keygateCli(
     [join(paths.app, 'bin/keygate.js'), ...args],
     {
       cwd: paths.tmp,
-      env: keygateEnv(databaseUrl),
+      env: keygateEnv(paths, databaseUrl),
       input,
       timeoutMs: 120_000,
     },
@@ -143,7 +146,7 @@ export async function startKeygate(paths: BenchPaths, start: KeygateStart): Prom
       [...nodeArgs, join(paths.app, 'bin/keygate.js'), ...serveArgs],
       {
         cwd: paths.tmp,
-        env: keygateEnv(start.databaseUrl),
+        env: keygateEnv(paths, start.databaseUrl),
         stdio: ['ignore', stdout, stderr],
         prioritised: true,
       },

@@ -95,6 +95,8 @@ export interface SuiteOptions {
   readonly env?: Record<string, string>;
   /** Adds routes before the app is made ready. */
   readonly setup?: (app: FastifyInstance) => void;
+  /** The dialects to run on (default both), for behaviour only one of them has. */
+  readonly dialects?: readonly Dialect[];
 }
 
 /**
@@ -106,7 +108,7 @@ export function describeEachDialect(
   body: (context: () => DialectContext) => void,
   options: SuiteOptions = {},
 ): void {
-  for (const dialect of ['sqlite', 'postgres'] as const) {
+  for (const dialect of options.dialects ?? (['sqlite', 'postgres'] as const)) {
     const skip =
       dialect === 'postgres' && !POSTGRES_AVAILABLE ? `PostgreSQL not reachable at ${PG_ADMIN_URL}` : false;
     describe(`${name} [${dialect}]`, { skip }, () => {

@@ -16,7 +16,7 @@ import type { Database } from '../../src/db/schema.js';
 import { writesOf, type WriteListener } from '../../src/db/write-watch.js';
 import { buildApp } from '../../src/app.js';
 import { openKeygate, type Keygate } from '../../src/keygate.js';
-import { describeEachDialect, uniqueName } from '../helpers.js';
+import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
 
 // A database stand-in for the cache's own logic: SQLite-like (no notifications), writes fed by hand.
 function fakeDatabase(): { database: KeygateDatabase; write: WriteListener } {
@@ -202,7 +202,8 @@ async function untilCached(request: () => Promise<number>, cache: TokenCache): P
   assert.equal(cache.size, 1, 'the lookup is cached');
 }
 
-describeEachDialect('Token cache in a running app', (ctx) => {
+/** What the suites below do to a running app of one dialect. */
+function appHelpers(ctx: () => DialectContext) {
   async function setUp() {
     const user = await ctx().keygate.users.createUser({
       username: uniqueName('cached'),
@@ -220,6 +221,37 @@ describeEachDialect('Token cache in a running app', (ctx) => {
     });
     return response.statusCode;
   }
+
+  /** Runs `body` with a second keygate (its own pool, cache and listener) and app on this database. */
+  async function withSecondProcess(
+    body: (other: Keygate, app: FastifyInstance) => Promise<void>,
+    env: Record<string, string> = {},
+  ) {
+    const other = openKeygate(loadConfig({ DATABASE_URL: ctx().url, LOG_LEVEL: 'silent', ...env }));
+    const otherApp = buildApp(other, { logger: false });
+    try {
+      await otherApp.ready();
+      await body(other, otherApp);
+    } finally {
+      await otherApp.close();
+      await other.close();
+    }
+  }
+
+  /** Milliseconds until `app` refuses `key`, polling; fails after 3 s. */
+  async function msUntilRefused(key: string, app: FastifyInstance, started: number): Promise<number> {
+    while (Date.now() - started < 3000) {
+      if ((await status(key, app)) === 401) return Date.now() - started;
+      await sleep(5);
+    }
+    assert.fail('the change was never seen');
+  }
+
+  return { setUp, status, withSecondProcess, msUntilRefused };
+}
+
+describeEachDialect('Token cache in a running app', (ctx) => {
+  const { setUp, status, withSecondProcess, msUntilRefused } = appHelpers(ctx);
 
   async function cachedAfterOneRequest(key: string) {
     ctx().keygate.tokenCache.invalidate();
@@ -297,28 +329,6 @@ describeEachDialect('Token cache in a running app', (ctx) => {
     assert.equal(ctx().keygate.tokenCache.size, 1);
   });
 
-  /** Runs `body` with a second keygate (its own pool, cache and listener) and app on this database. */
-  async function withSecondProcess(body: (other: Keygate, app: FastifyInstance) => Promise<void>) {
-    const other = openKeygate(loadConfig({ DATABASE_URL: ctx().url, LOG_LEVEL: 'silent' }));
-    const otherApp = buildApp(other, { logger: false });
-    try {
-      await otherApp.ready();
-      await body(other, otherApp);
-    } finally {
-      await otherApp.close();
-      await other.close();
-    }
-  }
-
-  /** Milliseconds until `app` refuses `key`, polling; fails after 3 s. */
-  async function msUntilRefused(key: string, app: FastifyInstance, started: number): Promise<number> {
-    while (Date.now() - started < 3000) {
-      if ((await status(key, app)) === 401) return Date.now() - started;
-      await sleep(5);
-    }
-    assert.fail('the change was never seen');
-  }
-
   it('another process hears of a change at once: NOTIFY on PostgreSQL, the signal file on SQLite', async () => {
     const { user, key } = await setUp();
     await withSecondProcess(async (other, otherApp) => {
@@ -339,119 +349,124 @@ describeEachDialect('Token cache in a running app', (ctx) => {
     });
   });
 
-  it('SQLite: a write from outside keygate (the sqlite3 shell) is seen within TOKEN_CACHE_MS', async (t) => {
-    if (ctx().dialect !== 'sqlite') return t.skip('PostgreSQL notifies for every writer');
-    const { user, key } = await setUp();
-    await withSecondProcess(async (other, otherApp) => {
-      await untilCached(() => status(key, otherApp), other.tokenCache);
-      const started = Date.now();
-      const connection = new SQLite(sqlitePath(ctx().url));
-      connection.prepare('UPDATE users SET is_active = 0 WHERE id = ?').run(user.id);
-      connection.close();
-      const elapsed = await msUntilRefused(key, otherApp, started);
-      assert.ok(elapsed <= 1100, `seen after ${elapsed} ms`);
-    });
-  });
-
   it('TOKEN_CACHE_MS=0 turns it off', async () => {
     const { key } = await setUp();
-    const config = loadConfig({ DATABASE_URL: ctx().url, LOG_LEVEL: 'silent', TOKEN_CACHE_MS: '0' });
-    const other = openKeygate(config);
-    const otherApp = buildApp(other, { logger: false });
-    try {
-      await otherApp.ready();
-      assert.equal(await status(key, otherApp), 200);
-      assert.equal(await status(key, otherApp), 200);
-      assert.equal(other.tokenCache.size, 0);
-    } finally {
-      await otherApp.close();
-      await other.close();
-    }
+    await withSecondProcess(
+      async (other, otherApp) => {
+        assert.equal(await status(key, otherApp), 200);
+        assert.equal(await status(key, otherApp), 200);
+        assert.equal(other.tokenCache.size, 0);
+      },
+      { TOKEN_CACHE_MS: '0' },
+    );
   });
 });
 
-describeEachDialect('Token cache notifications', (ctx) => {
-  it('PostgreSQL: writes that matter notify at COMMIT; last_used_at and rolled-back writes do not', async (t) => {
-    if (ctx().dialect !== 'postgres') return t.skip('SQLite has no notifications; its bound is the TTL');
-    const listener = new pg.Client({ connectionString: ctx().url });
-    await listener.connect();
-    const received: string[] = [];
-    listener.on('notification', (message) => received.push(message.payload ?? ''));
-    await listener.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`);
-    try {
+describeEachDialect(
+  'Token cache, SQLite',
+  (ctx) => {
+    const { setUp, status, withSecondProcess, msUntilRefused } = appHelpers(ctx);
+
+    it('SQLite: a write from outside keygate (the sqlite3 shell) is seen within TOKEN_CACHE_MS', async () => {
+      const { user, key } = await setUp();
+      await withSecondProcess(async (other, otherApp) => {
+        await untilCached(() => status(key, otherApp), other.tokenCache);
+        const started = Date.now();
+        const connection = new SQLite(sqlitePath(ctx().url));
+        connection.prepare('UPDATE users SET is_active = 0 WHERE id = ?').run(user.id);
+        connection.close();
+        const elapsed = await msUntilRefused(key, otherApp, started);
+        assert.ok(elapsed <= 1100, `seen after ${elapsed} ms`);
+      });
+    });
+  },
+  { dialects: ['sqlite'] },
+);
+
+describeEachDialect(
+  'Token cache notifications',
+  (ctx) => {
+    it('PostgreSQL: writes that matter notify at COMMIT; last_used_at and rolled-back writes do not', async () => {
+      const listener = new pg.Client({ connectionString: ctx().url });
+      await listener.connect();
+      const received: string[] = [];
+      listener.on('notification', (message) => received.push(message.payload ?? ''));
+      await listener.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`);
+      try {
+        const user = await ctx().keygate.users.createUser({
+          username: uniqueName('notify'),
+          password: 'pw-123456!',
+        });
+        const { token } = await ctx().keygate.tokens.getOrCreate(user);
+        const db = ctx().keygate.database.db;
+        await db
+          .updateTable('tokens')
+          .set({ last_used_at: new Date().toISOString() })
+          .where('id', '=', token.id)
+          .execute();
+        await db
+          .updateTable('users')
+          .set({ last_login: new Date().toISOString() })
+          .where('id', '=', user.id)
+          .execute();
+        await db
+          .transaction()
+          .execute(async (trx) => {
+            await trx.deleteFrom('tokens').where('id', '=', token.id).execute();
+            throw new Error('rollback');
+          })
+          .catch(() => undefined);
+        await sleep(200);
+        assert.deepEqual(received, [], 'inserts, bookkeeping and rolled-back writes are silent');
+        await ctx().keygate.users.updateDetails(user, { email: 'n@example.com' });
+        await ctx().keygate.tokens.delete(token.id);
+        for (let i = 0; i < 100 && received.length < 2; i += 1) await sleep(10);
+        assert.deepEqual(received, ['users', 'tokens']);
+      } finally {
+        await listener.end();
+      }
+    });
+
+    it('PostgreSQL: while the listening connection is lost the cache is not used, and it comes back', async () => {
       const user = await ctx().keygate.users.createUser({
-        username: uniqueName('notify'),
+        username: uniqueName('relisten'),
         password: 'pw-123456!',
       });
-      const { token } = await ctx().keygate.tokens.getOrCreate(user);
-      const db = ctx().keygate.database.db;
-      await db
-        .updateTable('tokens')
-        .set({ last_used_at: new Date().toISOString() })
-        .where('id', '=', token.id)
-        .execute();
-      await db
-        .updateTable('users')
-        .set({ last_login: new Date().toISOString() })
-        .where('id', '=', user.id)
-        .execute();
-      await db
-        .transaction()
-        .execute(async (trx) => {
-          await trx.deleteFrom('tokens').where('id', '=', token.id).execute();
-          throw new Error('rollback');
-        })
-        .catch(() => undefined);
-      await sleep(200);
-      assert.deepEqual(received, [], 'inserts, bookkeeping and rolled-back writes are silent');
-      await ctx().keygate.users.updateDetails(user, { email: 'n@example.com' });
-      await ctx().keygate.tokens.delete(token.id);
-      for (let i = 0; i < 100 && received.length < 2; i += 1) await sleep(10);
-      assert.deepEqual(received, ['users', 'tokens']);
-    } finally {
-      await listener.end();
-    }
-  });
-
-  it('PostgreSQL: while the listening connection is lost the cache is not used, and it comes back', async (t) => {
-    if (ctx().dialect !== 'postgres') return t.skip('PostgreSQL only');
-    const user = await ctx().keygate.users.createUser({
-      username: uniqueName('relisten'),
-      password: 'pw-123456!',
-    });
-    const { key } = await ctx().keygate.tokens.getOrCreate(user);
-    const cache = ctx().keygate.tokenCache;
-    const get = async () =>
-      (
-        await ctx().app.inject({
-          method: 'GET',
-          url: '/product_api/',
-          headers: { authorization: `Token ${key}` },
-        })
-      ).statusCode;
-    await untilCached(get, cache);
-    const admin = new pg.Client({ connectionString: ctx().url });
-    await admin.connect();
-    try {
-      const killed = await admin.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-          WHERE datname = current_database() AND query = $1`,
-        [`LISTEN "${AUTH_CHANGED_CHANNEL}"`],
-      );
-      assert.equal(killed.rowCount, 1, 'one listening connection');
-      for (let i = 0; i < 100 && cache.size > 0; i += 1) await sleep(10);
-      assert.equal(cache.size, 0, 'emptied when the connection went');
-      // Back within the reconnect delay; then a change from elsewhere is seen again at once.
+      const { key } = await ctx().keygate.tokens.getOrCreate(user);
+      const cache = ctx().keygate.tokenCache;
+      const get = async () =>
+        (
+          await ctx().app.inject({
+            method: 'GET',
+            url: '/product_api/',
+            headers: { authorization: `Token ${key}` },
+          })
+        ).statusCode;
       await untilCached(get, cache);
-      await admin.query('UPDATE users SET is_active = false WHERE id = $1', [user.id]);
-      let status = 200;
-      for (let i = 0; i < 60 && status === 200; i += 1) {
-        status = await get();
-        if (status === 200) await sleep(5);
+      const admin = new pg.Client({ connectionString: ctx().url });
+      await admin.connect();
+      try {
+        const killed = await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND query = $1`,
+          [`LISTEN "${AUTH_CHANGED_CHANNEL}"`],
+        );
+        assert.equal(killed.rowCount, 1, 'one listening connection');
+        for (let i = 0; i < 100 && cache.size > 0; i += 1) await sleep(10);
+        assert.equal(cache.size, 0, 'emptied when the connection went');
+        // Back within the reconnect delay; then a change from elsewhere is seen again at once.
+        await untilCached(get, cache);
+        await admin.query('UPDATE users SET is_active = false WHERE id = $1', [user.id]);
+        let status = 200;
+        for (let i = 0; i < 60 && status === 200; i += 1) {
+          status = await get();
+          if (status === 200) await sleep(5);
+        }
+        assert.equal(status, 401);
+      } finally {
+        await admin.end();
       }
-      assert.equal(status, 401);
-    } finally {
-      await admin.end();
-    }
-  });
-});
+    });
+  },
+  { dialects: ['postgres'] },
+);
