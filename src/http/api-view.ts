@@ -5,6 +5,7 @@ import { authenticate, type AccessPolicy } from '../auth/access.js';
 import { checkPermissions } from '../auth/permissions.js';
 import { MethodNotAllowed, NotFound } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
+import type { JsonSerializer } from './schema-json.js';
 import type { RenderContext, RenderedView, Renderer } from './render.js';
 
 declare module 'fastify' {
@@ -22,6 +23,8 @@ export interface ApiResponse {
   readonly status: number;
   /** The response data; undefined for an empty body (204). */
   readonly data?: unknown;
+  /** Writes `data` as compact JSON from its schema; without it, JSON.stringify does. */
+  readonly json?: JsonSerializer;
 }
 
 /** A handler gets the request with user/auth set and the URL's lookup value, if any. */
@@ -72,9 +75,10 @@ export function renderInto(
   negotiated: Negotiated,
   status: number,
   data: unknown,
+  json?: JsonSerializer,
 ): FastifyReply {
   const { renderer, accepted } = negotiated;
-  const context: RenderContext = { request, reply, status, view: negotiated.view ?? null };
+  const context: RenderContext = { request, reply, status, view: negotiated.view ?? null, json };
   if (data === undefined && !renderer.rendersEmpty) {
     return reply.code(status).removeHeader('content-type').send();
   }
@@ -92,10 +96,11 @@ export function sendRendered(
   reply: FastifyReply,
   status: number,
   data: unknown,
+  json?: JsonSerializer,
 ): FastifyReply {
   const negotiated = request.negotiated;
   if (negotiated === null) throw new Error('sendRendered outside an API view');
-  return renderInto(request, reply, negotiated, status, data);
+  return renderInto(request, reply, negotiated, status, data, json);
 }
 
 interface RouteInfo {
@@ -166,7 +171,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     const handler = view.handlers[method];
     if (!handler) throw new MethodNotAllowed(request.method);
     const result = await handler(request, parts.lookup);
-    return sendRendered(request, reply, result.status, result.data);
+    return sendRendered(request, reply, result.status, result.data, result.json);
   }
 
   // Deliberate cache: the outcome of negotiation per (format, Accept header), immutable and shared by

@@ -1,6 +1,7 @@
 // Renderers (DRF's renderer classes), and JSON exactly as DRF's JSONRenderer writes it.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MediaType } from './media-type.js';
+import type { JsonSerializer } from './schema-json.js';
 
 /** What a page about a view needs to know of it (DRF's renderer_context['view']). */
 export interface RenderedView {
@@ -22,6 +23,8 @@ export interface RenderContext {
   /** The status the view answered with. */
   readonly status: number;
   readonly view: RenderedView | null;
+  /** The response's schema serializer, when the view has one (see ApiResponse.json). */
+  readonly json?: JsonSerializer;
 }
 
 /** A response body renderer, chosen by content negotiation. */
@@ -79,9 +82,17 @@ export function indentOf(accepted: MediaType): number {
   return Math.max(Math.min(Number(raw), 8), 0);
 }
 
-/** Serialises `data` as DRF does: compact unless the accepted media type asks for an indent. */
-export function renderJson(data: unknown, indent = 0): string {
-  const json = indent > 0 ? pythonIndented(data, indent, 0) : JSON.stringify(data);
+/**
+ * Serialises `data` as DRF does: compact unless the accepted media type asks for an indent;
+ * compact output comes from `serialize` (the response's schema) when given.
+ */
+export function renderJson(data: unknown, indent = 0, serialize?: JsonSerializer): string {
+  const json =
+    indent > 0
+      ? pythonIndented(data, indent, 0)
+      : serialize !== undefined
+        ? serialize(data)
+        : JSON.stringify(data);
   return HAS_LINE_SEPARATOR.test(json) ? escapeSeparators(json) : json;
 }
 
@@ -89,5 +100,5 @@ export function renderJson(data: unknown, indent = 0): string {
 export const jsonRenderer: Renderer = {
   format: 'json',
   mediaType: 'application/json',
-  render: (data, accepted) => renderJson(data, indentOf(accepted)),
+  render: (data, accepted, context) => renderJson(data, indentOf(accepted), context?.json),
 };

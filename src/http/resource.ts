@@ -9,6 +9,7 @@ import { registerApiView, type ApiViewDefinition } from './api-view.js';
 import { PARSED_MEDIA_TYPES, requestData } from './body-parsers.js';
 import { paginate, pageWindow, type PageWindow } from './pagination.js';
 import type { Renderer } from './render.js';
+import { compileJson, pageSchemaOf } from './schema-json.js';
 
 /** How a write is validated: all fields (POST, PUT) or only those given (PATCH). */
 export type ValidationMode = 'create' | 'update' | 'partial';
@@ -21,6 +22,8 @@ export type Validated<Input> =
 export interface ResourceRepository<Item, Input> {
   list(window: PageWindow): Promise<Item[]>;
   count(): Promise<number>;
+  /** Optional: a page and the count in one read, where the storage can (else list + count). */
+  page?(window: PageWindow): Promise<{ readonly count: number; readonly items: Item[] }>;
   get(id: number): Promise<Item | undefined>;
   create(input: Input): Promise<Item>;
   update(id: number, input: Partial<Input>): Promise<Item | undefined>;
@@ -114,6 +117,10 @@ export function registerResource<Item, Input>(
     parses: PARSED_MEDIA_TYPES,
   };
   const itemRef = resource.schemas.item;
+  const pageSchema = pageSchemaOf(itemRef);
+  // Responses are written from the schemas: compiled once here, used for every compact JSON body.
+  const itemJson = compileJson(itemRef);
+  const pageJson = compileJson(pageSchema);
   const security = [{ TokenAuth: [] }];
 
   registerApiView(app, {
@@ -123,7 +130,12 @@ export function registerResource<Item, Input>(
     handlers: {
       async GET(request) {
         const window = pageWindow(request.query as Record<string, unknown>);
-        const [count, items] = await Promise.all([repository.count(), repository.list(window)]);
+        const { count, items } = repository.page
+          ? await repository.page(window)
+          : await Promise.all([repository.count(), repository.list(window)]).then(([count, items]) => ({
+              count,
+              items,
+            }));
         return {
           status: 200,
           data: paginate(
@@ -132,11 +144,12 @@ export function registerResource<Item, Input>(
             count,
             items.map((item) => resource.represent(item)),
           ),
+          json: pageJson,
         };
       },
       async POST(request) {
         const input = validated(resource.validate(requireMapping(requestData(request)), 'create')) as Input;
-        return { status: 201, data: resource.represent(await repository.create(input)) };
+        return { status: 201, data: resource.represent(await repository.create(input)), json: itemJson };
       },
     },
     actions: (request) => (mayUse(request, access, 'POST') ? { POST: resource.fields } : undefined),
@@ -149,17 +162,7 @@ export function registerResource<Item, Input>(
           type: 'object',
           properties: { limit: { type: 'integer', minimum: 1 }, offset: { type: 'integer', minimum: 0 } },
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              count: { type: 'integer' },
-              next: { type: ['string', 'null'] },
-              previous: { type: ['string', 'null'] },
-              results: { type: 'array', items: itemRef },
-            },
-          },
-        },
+        response: { 200: pageSchema },
       },
       POST: {
         tags,
@@ -182,7 +185,7 @@ export function registerResource<Item, Input>(
     const input = validated(resource.validate(requireMapping(requestData(request)), mode));
     const updated = await repository.update(id, input);
     if (updated === undefined) throw new NotFound();
-    return { status: 200, data: resource.represent(updated) };
+    return { status: 200, data: resource.represent(updated), json: itemJson };
   };
   const params = { type: 'object', properties: { pk: { type: 'integer' } }, required: ['pk'] };
 
@@ -194,6 +197,7 @@ export function registerResource<Item, Input>(
       GET: async (request, lookup) => ({
         status: 200,
         data: resource.represent(await detail(request, lookup)),
+        json: itemJson,
       }),
       PUT: (request, lookup) => write(request, lookup, 'update'),
       PATCH: (request, lookup) => write(request, lookup, 'partial'),

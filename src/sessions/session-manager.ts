@@ -31,6 +31,8 @@ export interface SessionManagerDeps {
   readonly now?: () => number;
 }
 
+const NO_SESSION: Promise<StoredSession | null> = Promise.resolve(null);
+
 /** Creates the session manager. */
 export function createSessionManager(deps: SessionManagerDeps): SessionManager {
   const { sessions } = deps;
@@ -58,6 +60,8 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     cookieDigest,
 
     load(request) {
+      // Most API requests carry no session cookie at all: nothing to read or remember.
+      if (!request.cookies[SESSION_COOKIE]) return NO_SESSION;
       let session = loading.get(request);
       if (session === undefined) {
         session = read(request).then((result) => {
