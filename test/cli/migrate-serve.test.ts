@@ -1,75 +1,23 @@
 // migrate, showmigrations and serve as real processes; configuration errors and --help.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SETTINGS } from '../../src/config.js';
 import { sqlitePath } from '../../src/db/database.js';
+import { createTestDatabase, describeEachDialect, runCli, type TestDatabase, freePort } from '../helpers.js';
 import {
-  createTestDatabase,
-  describeEachDialect,
-  runCli,
-  type TestDatabase,
-  CLI_ENTRY,
-  freePort,
-} from '../helpers.js';
-
-/** How a child process ended. */
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
-/** A running `keygate serve`. */
-interface Server {
-  readonly child: ChildProcess;
-  readonly exited: Promise<Exit>;
-  output(): string;
-}
-
-function startServe(env: NodeJS.ProcessEnv, port: number): Server {
-  const child = spawn(process.execPath, [...CLI_ENTRY, 'serve', '--port', String(port)], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = new Promise<Exit>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, output: () => output };
-}
-
-/** Resolves with how the process ended, or null if it still runs after `ms`. */
-async function exitWithin(server: Server, ms: number): Promise<Exit | null> {
-  return Promise.race([server.exited, sleep(ms).then(() => null)]);
-}
-
-/** Polls GET /anything until the server answers; fails if it exits or takes longer than `ms`. */
-async function waitUntilAnswering(server: Server, port: number, ms = 60_000): Promise<Response> {
-  const deadline = Date.now() + ms;
-  let exited: Exit | null = null;
-  void server.exited.then((exit) => (exited = exit));
-  while (Date.now() < deadline) {
-    if (exited !== null) {
-      assert.fail(`serve exited (${JSON.stringify(exited)}) before answering:\n${server.output()}`);
-    }
-    try {
-      return await fetch(`http://127.0.0.1:${port}/anything`, { signal: AbortSignal.timeout(2000) });
-    } catch {
-      await sleep(100);
-    }
-  }
-  assert.fail(`serve did not answer on port ${port} within ${ms} ms:\n${server.output()}`);
-}
+  exitWithin,
+  startServe,
+  stopServe,
+  waitUntilAnswering,
+  type ServeProcess,
+} from '../production/support.js';
 
 /** Asserts the unknown-path answer, then SIGTERMs the server and expects exit 0 within 10 s. */
-async function assertServesAndStops(server: Server, port: number): Promise<void> {
-  const response = await waitUntilAnswering(server, port);
+async function assertServesAndStops(server: ServeProcess): Promise<void> {
+  const response = await waitUntilAnswering(server, '/anything', 'any');
   assert.equal(response.status, 404);
   assert.equal(response.headers.get('content-type'), 'application/json');
   assert.equal(await response.text(), '{"detail":"Not found."}');
@@ -77,13 +25,6 @@ async function assertServesAndStops(server: Server, port: number): Promise<void>
   const exit = await exitWithin(server, 10_000);
   assert.ok(exit !== null, 'serve did not exit within 10 s of SIGTERM');
   assert.deepEqual(exit, { code: 0, signal: null }, server.output());
-}
-
-/** Kills a server that a failed test left running. */
-async function killIfRunning(server: Server | null): Promise<void> {
-  if (server === null || server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill('SIGKILL');
-  await server.exited;
 }
 
 /** The environment for a database, without anything the caller's shell might add. */
@@ -137,16 +78,16 @@ describeEachDialect('keygate migrate, showmigrations and serve', (ctx) => {
   it('serve on a fresh database: SQLite migrates it itself; PostgreSQL refuses until `keygate migrate`', async () => {
     const database = await newDatabase();
     const env = envFor(ctx().env, database.url);
-    let server: Server | null = null;
+    let server: ServeProcess | null = null;
     try {
       if (ctx().dialect === 'sqlite') {
         const file = sqlitePath(database.url);
         assert.equal(existsSync(file), false);
         const port = await freePort();
         server = startServe(env, port);
-        await waitUntilAnswering(server, port);
+        await waitUntilAnswering(server, '/anything', 'any');
         assert.ok(existsSync(file), `${file} should have been created`);
-        await assertServesAndStops(server, port);
+        await assertServesAndStops(server);
         const status = await runCli(['showmigrations'], env);
         assert.ok(lines(status.stdout).includes('[X] 0001-initial'), status.stdout);
       } else {
@@ -161,10 +102,10 @@ describeEachDialect('keygate migrate, showmigrations and serve', (ctx) => {
         assert.equal(migrated.code, 0, migrated.stderr);
         const port = await freePort();
         server = startServe(env, port);
-        await assertServesAndStops(server, port);
+        await assertServesAndStops(server);
       }
     } finally {
-      await killIfRunning(server);
+      await stopServe(server);
     }
   });
 
@@ -172,9 +113,9 @@ describeEachDialect('keygate migrate, showmigrations and serve', (ctx) => {
     const port = await freePort();
     const server = startServe(envFor(ctx().env, ctx().url), port);
     try {
-      await assertServesAndStops(server, port);
+      await assertServesAndStops(server);
     } finally {
-      await killIfRunning(server);
+      await stopServe(server);
     }
   });
 });

@@ -140,6 +140,32 @@ export async function stopServe(
   for (const pid of extraPids) if (pidAlive(pid)) signal(pid, 'SIGKILL');
 }
 
+/**
+ * Polls `path` over plain HTTP until it answers with `status` (or with anything: `'any'`); fails
+ * at once if the server exits, or after `ms`. Returns the answer.
+ */
+export async function waitUntilAnswering(
+  server: ServeProcess,
+  path = '/readyz',
+  status: number | 'any' = 200,
+  ms = STARTUP_MS,
+): Promise<Response> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!server.running()) assert.fail(`serve exited before answering:\n${server.output()}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      if (status === 'any' || response.status === status) return response;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  assert.fail(`serve on port ${server.port} did not answer ${path} within ${ms} ms:\n${server.output()}`);
+}
+
 /** Polls `check` every `intervalMs` until it returns a value other than undefined; fails after `ms`. */
 export async function waitFor<T>(
   what: string,

@@ -1,74 +1,27 @@
 // Brute-force counters hold across processes: two `keygate serve` on one PostgreSQL database.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createTestDatabase,
   PG_ADMIN_URL,
   POSTGRES_AVAILABLE,
   runCli,
   uniqueName,
-  CLI_ENTRY,
   freePort,
 } from '../helpers.js';
+import {
+  PASSWORD,
+  startServe,
+  stopServe,
+  waitUntilAnswering,
+  type ServeProcess,
+} from '../production/support.js';
 
-const PASSWORD = 'correct horse battery';
-
-/** A running `keygate serve` process. */
-interface Server {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly exited: Promise<void>;
-  output(): string;
-}
-
-function startServe(env: NodeJS.ProcessEnv, port: number): Server {
-  const child = spawn(process.execPath, [...CLI_ENTRY, 'serve', '--port', String(port)], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { child, url: `http://127.0.0.1:${port}`, exited, output: () => output };
-}
-
-function running(server: Server): boolean {
-  return server.child.exitCode === null && server.child.signalCode === null;
-}
-
-/** Polls /readyz until the server is ready; fails if it exits or takes longer than `ms`. */
-async function waitUntilReady(server: Server, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!running(server)) assert.fail(`serve exited before answering:\n${server.output()}`);
-    try {
-      const response = await fetch(`${server.url}/readyz`, { signal: AbortSignal.timeout(2000) });
-      if (response.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await sleep(100);
-  }
-  assert.fail(`serve at ${server.url} was not ready within ${ms} ms:\n${server.output()}`);
-}
-
-/** SIGTERM, then SIGKILL if the process is still there after 5 s. */
-async function stop(server: Server): Promise<void> {
-  if (!running(server)) return;
-  server.child.kill('SIGTERM');
-  const exited = await Promise.race([server.exited.then(() => true), sleep(5000).then(() => false)]);
-  if (!exited && running(server)) {
-    server.child.kill('SIGKILL');
-    await server.exited;
-  }
-}
+const urlOf = (server: ServeProcess): string => `http://127.0.0.1:${server.port}`;
 
 /** POSTs a form body to /gettoken/. */
-async function getToken(server: Server, username: string, password: string): Promise<Response> {
-  return fetch(`${server.url}/gettoken/`, {
+async function getToken(server: ServeProcess, username: string, password: string): Promise<Response> {
+  return fetch(`${urlOf(server)}/gettoken/`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ username, password }).toString(),
@@ -86,7 +39,7 @@ const skip = POSTGRES_AVAILABLE ? false : `PostgreSQL not reachable at ${PG_ADMI
 describe('brute-force limits across two server processes [postgres]', { skip }, () => {
   it('the 4th bad password is 429 on whichever process gets it; another user still logs in', async () => {
     const database = await createTestDatabase('postgres');
-    const servers: Server[] = [];
+    const servers: ServeProcess[] = [];
     try {
       const env: NodeJS.ProcessEnv = {
         ...process.env,
@@ -107,13 +60,13 @@ describe('brute-force limits across two server processes [postgres]', { skip }, 
       await createUser(env, bystander);
 
       for (const port of [await freePort(), await freePort()]) servers.push(startServe(env, port));
-      await Promise.all(servers.map((server) => waitUntilReady(server)));
-      const [a, b] = servers as [Server, Server];
+      await Promise.all(servers.map((server) => waitUntilAnswering(server)));
+      const [a, b] = servers as [ServeProcess, ServeProcess];
 
       // Three failures, alternating between the processes: each is an ordinary 400.
       for (const server of [a, b, a]) {
         const response = await getToken(server, victim, 'wrong horse');
-        assert.equal(response.status, 400, `${server.url}: ${await response.text()}`);
+        assert.equal(response.status, 400, `${urlOf(server)}: ${await response.text()}`);
       }
       // The fourth is refused by either process, the right password included.
       for (const [server, password] of [
@@ -124,7 +77,7 @@ describe('brute-force limits across two server processes [postgres]', { skip }, 
       ] as const) {
         const response = await getToken(server, victim, password);
         const body = await response.text();
-        assert.equal(response.status, 429, `${server.url}: ${body}`);
+        assert.equal(response.status, 429, `${urlOf(server)}: ${body}`);
         const retryAfter = Number(response.headers.get('retry-after'));
         assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 900, String(retryAfter));
         assert.equal(
@@ -136,11 +89,11 @@ describe('brute-force limits across two server processes [postgres]', { skip }, 
       for (const server of [a, b]) {
         const response = await getToken(server, bystander, PASSWORD);
         const body = await response.text();
-        assert.equal(response.status, 200, `${server.url}: ${body}`);
+        assert.equal(response.status, 200, `${urlOf(server)}: ${body}`);
         assert.match(body, /^\{"token":"[0-9a-f]{40}"\}$/);
       }
     } finally {
-      await Promise.all(servers.map(stop));
+      await Promise.all(servers.map((server) => stopServe(server)));
       await database.drop();
     }
   });
