@@ -3,65 +3,23 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { before, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { createLoginFailureRepository } from '../../src/throttle/login-failure-repository.js';
 import { addressScope, createLoginThrottle, userScope } from '../../src/throttle/login-throttle.js';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
+import {
+  addressSource,
+  assertInvalid,
+  assertLoggedIn,
+  assertThrottled,
+  INVALID_CREDENTIALS,
+  LIMITS,
+  login,
+  PASSWORD,
+  WINDOW_MS,
+} from './login-support.js';
 
-const LIMITS = { LOGIN_FAILURES_PER_USER: '3', LOGIN_FAILURES_PER_ADDRESS: '5', LOGIN_FAILURE_WINDOW: '60' };
-const WINDOW_MS = 60_000;
-const PASSWORD = 'correct horse';
-const INVALID_CREDENTIALS = JSON.stringify({
-  non_field_errors: ['Unable to log in with provided credentials.'],
-});
-
-let addressCounter = 0;
-/** A client address no other test uses, so each test starts with empty address counters. */
-function freshAddress(): string {
-  addressCounter += 1;
-  return `10.${Math.floor(addressCounter / 250)}.${process.pid % 250}.${(addressCounter % 250) + 1}`;
-}
-
-/** POSTs credentials as JSON from `address`. */
-function login(
-  ctx: () => DialectContext,
-  username: string,
-  password: string,
-  address: string,
-  url = '/gettoken/',
-): Promise<LightMyRequestResponse> {
-  return ctx().app.inject({
-    method: 'POST',
-    url,
-    remoteAddress: address,
-    headers: { 'content-type': 'application/json' },
-    payload: JSON.stringify({ username, password }),
-  });
-}
-
-/** Asserts a 429 with DRF's throttled body and a matching Retry-After; returns the seconds. */
-function assertThrottled(response: LightMyRequestResponse): number {
-  assert.equal(response.statusCode, 429, response.body);
-  assert.equal(response.headers['content-type'], 'application/json');
-  const retryAfter = Number(response.headers['retry-after']);
-  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
-  assert.equal(
-    response.body,
-    JSON.stringify({ detail: `Request was throttled. Expected available in ${retryAfter} seconds.` }),
-  );
-  return retryAfter;
-}
-
-function assertInvalid(response: LightMyRequestResponse): void {
-  assert.equal(response.statusCode, 400, response.body);
-  assert.equal(response.body, INVALID_CREDENTIALS);
-}
-
-function assertLoggedIn(response: LightMyRequestResponse): void {
-  assert.equal(response.statusCode, 200, response.body);
-  assert.match(response.body, /^\{"(token|Token)":"/);
-}
+const freshAddress = addressSource(0);
 
 async function counter(ctx: () => DialectContext, scope: string) {
   return ctx()

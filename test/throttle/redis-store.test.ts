@@ -1,20 +1,23 @@
 // Brute-force limits with REDIS_URL set: the counters live in Redis (db 15 here), never in login_failures.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { createClient } from 'redis';
 import { ServiceUnavailable } from '../../src/errors.js';
 import { addressScope, userScope } from '../../src/throttle/login-throttle.js';
 import { createRedisFailureStore, redisKey } from '../../src/throttle/redis-failure-store.js';
-import { describeEachDialect, freePort, uniqueName, type DialectContext } from '../helpers.js';
+import { describeEachDialect, freePort, uniqueName } from '../helpers.js';
+import {
+  addressSource,
+  assertInvalid,
+  assertLoggedIn,
+  assertThrottled,
+  LIMITS,
+  login,
+  PASSWORD,
+  WINDOW_MS,
+} from './login-support.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379/15';
-const LIMITS = { LOGIN_FAILURES_PER_USER: '3', LOGIN_FAILURES_PER_ADDRESS: '5', LOGIN_FAILURE_WINDOW: '60' };
-const WINDOW_MS = 60_000;
-const PASSWORD = 'correct horse';
-const INVALID_CREDENTIALS = JSON.stringify({
-  non_field_errors: ['Unable to log in with provided credentials.'],
-});
 
 type Redis = ReturnType<typeof createClient>;
 
@@ -40,49 +43,7 @@ const probe = await connectRedis();
 const REDIS_AVAILABLE = probe !== null;
 if (probe !== null) probe.destroy();
 
-let addressCounter = 0;
-/** A client address no other test uses. */
-function freshAddress(): string {
-  addressCounter += 1;
-  return `10.${200 + Math.floor(addressCounter / 250)}.${process.pid % 250}.${(addressCounter % 250) + 1}`;
-}
-
-function login(
-  ctx: () => DialectContext,
-  username: string,
-  password: string,
-  address: string,
-  url = '/gettoken/',
-): Promise<LightMyRequestResponse> {
-  return ctx().app.inject({
-    method: 'POST',
-    url,
-    remoteAddress: address,
-    headers: { 'content-type': 'application/json' },
-    payload: JSON.stringify({ username, password }),
-  });
-}
-
-function assertThrottled(response: LightMyRequestResponse): number {
-  assert.equal(response.statusCode, 429, response.body);
-  const retryAfter = Number(response.headers['retry-after']);
-  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
-  assert.equal(
-    response.body,
-    JSON.stringify({ detail: `Request was throttled. Expected available in ${retryAfter} seconds.` }),
-  );
-  return retryAfter;
-}
-
-function assertInvalid(response: LightMyRequestResponse): void {
-  assert.equal(response.statusCode, 400, response.body);
-  assert.equal(response.body, INVALID_CREDENTIALS);
-}
-
-function assertLoggedIn(response: LightMyRequestResponse): void {
-  assert.equal(response.statusCode, 200, response.body);
-  assert.match(response.body, /^\{"(token|Token)":"/);
-}
+const freshAddress = addressSource(200);
 
 describe(
   'brute-force limits with Redis',
