@@ -63,7 +63,7 @@ export class TokenCache {
   readonly #now: () => number;
   readonly #database: KeygateDatabase;
   #generation = 0;
-  /** False while invalidations from other processes could be missed (PostgreSQL, not listening). */
+  /** False while invalidations from other processes could be missed (not listening yet, or lost). */
   #usable: boolean;
   #started = false;
   #notifications: Notifications | null = null;
