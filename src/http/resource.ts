@@ -20,10 +20,8 @@ export type Validated<Input> =
 
 /** The storage a resource needs; ids are positive integers. */
 export interface ResourceRepository<Item, Input> {
-  list(window: PageWindow): Promise<Item[]>;
-  count(): Promise<number>;
-  /** Optional: a page and the count in one read, where the storage can (else list + count). */
-  page?(window: PageWindow): Promise<{ readonly count: number; readonly items: Item[] }>;
+  /** One page of the list, ordered by id, and how many items there are in all (best in one read). */
+  page(window: PageWindow): Promise<{ readonly count: number; readonly items: Item[] }>;
   get(id: number): Promise<Item | undefined>;
   create(input: Input): Promise<Item>;
   update(id: number, input: Partial<Input>): Promise<Item | undefined>;
@@ -130,12 +128,7 @@ export function registerResource<Item, Input>(
     handlers: {
       async GET(request) {
         const window = pageWindow(request.query as Record<string, unknown>);
-        const { count, items } = repository.page
-          ? await repository.page(window)
-          : await Promise.all([repository.count(), repository.list(window)]).then(([count, items]) => ({
-              count,
-              items,
-            }));
+        const { count, items } = await repository.page(window);
         return {
           status: 200,
           data: paginate(

@@ -20,9 +20,10 @@ function changes(input: Partial<ProductInput>): ProductUpdate {
 }
 
 /**
- * Creates the product repository. The three reads every API request makes (one product, a page,
- * the count) are built once with Kysely and run as prepared statements; writes go through Kysely.
- * The count is read from `product_count`, which triggers keep exact (migration 0005).
+ * Creates the product repository. The reads API requests make (one product; a page with the count
+ * beside its rows; the count alone past the end) are built once with Kysely and run as prepared
+ * statements; writes go through Kysely. The count is read from `product_count`, which triggers
+ * keep exact (migration 0005).
  */
 export function createProductRepository(
   database: KeygateDatabase,
@@ -31,10 +32,6 @@ export function createProductRepository(
   const getOne = database.prepare(
     'keygate_product_get',
     db.selectFrom('products').select(COLUMNS).where('id', '=', 0).compile(),
-  );
-  const page = database.prepare(
-    'keygate_product_page',
-    db.selectFrom('products').select(COLUMNS).orderBy('id').limit(0).offset(0).compile(),
   );
   // The page with the count beside each row: one statement (one round trip on PostgreSQL, one
   // read transaction on SQLite) instead of two. The subquery is evaluated once per statement.
@@ -66,11 +63,6 @@ export function createProductRepository(
   }
 
   return {
-    async list({ limit, offset }: PageWindow) {
-      const rows = await page.execute([limit, offset]);
-      return rows.map(toProduct);
-    },
-
     async page({ limit, offset }: PageWindow) {
       const rows = await pageWithCount.execute([limit, offset]);
       const first = rows[0];
@@ -78,8 +70,6 @@ export function createProductRepository(
       const total = first?.total ?? null;
       return { count: total === null ? await count() : Number(total), items: rows.map(toProduct) };
     },
-
-    count,
 
     async get(id) {
       const row = await getOne.first([id]);
