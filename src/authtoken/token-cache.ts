@@ -75,14 +75,13 @@ export class TokenCache {
     this.#maxEntries = options.maxEntries ?? 10_000;
     this.#now = options.now ?? Date.now;
     this.#usable = false;
-    if (this.#ttlMs > 0) {
-      // From the start, not lazily: a CLI command that never authenticates still tells the servers.
-      this.#stopWatching = database.onCommittedWrites((writes) => {
-        if (!writes.some(changesAuthentication)) return;
-        this.invalidate();
-        database.signal(AUTH_CHANGED_CHANNEL);
-      });
-    }
+    // From the start, not lazily, and whatever this process's own TTL: a CLI command that never
+    // authenticates, or runs with the cache off, still tells the servers.
+    this.#stopWatching = database.onCommittedWrites((writes) => {
+      if (!writes.some(changesAuthentication)) return;
+      this.invalidate();
+      database.signal(AUTH_CHANGED_CHANNEL);
+    });
   }
 
   /** The cached lookup for `digest`, if one is fresh. */

@@ -380,9 +380,11 @@ function watchSignalFile(file: string, handlers: NotificationHandlers): Notifica
       if (!existsSync(file)) writeFileSync(file, '', { flag: 'a' });
       const current = watch(file, { persistent: false }, (event) => {
         if (current !== watcher) return;
-        if (event === 'rename')
+        if (event === 'rename') {
           restart(); // removed or replaced: watch the new file
-        else handlers.message('');
+        } else {
+          handlers.message('');
+        }
       });
       current.on('error', () => {
         if (current === watcher) restart();

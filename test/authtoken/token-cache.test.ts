@@ -379,6 +379,20 @@ describeEachDialect(
         assert.ok(elapsed <= 1100, `seen after ${elapsed} ms`);
       });
     });
+
+    it('SQLite: a keygate process running with the cache off still tells the others', async () => {
+      const { key, tokenId } = await setUp();
+      await untilCached(() => status(key), ctx().keygate.tokenCache);
+      await withSecondProcess(
+        async (other) => {
+          const started = Date.now();
+          assert.equal(await other.tokens.delete(tokenId), true);
+          const elapsed = await msUntilRefused(key, ctx().app, started);
+          assert.ok(elapsed <= 300, `seen after ${elapsed} ms`);
+        },
+        { TOKEN_CACHE_MS: '0' },
+      );
+    });
   },
   { dialects: ['sqlite'] },
 );
