@@ -43,6 +43,12 @@ describe('loadConfig', () => {
         loginFailuresPerAddress: 50,
         loginFailureWindowSeconds: 900,
         redisUrl: null,
+        passwordValidators: [
+          { name: 'UserAttributeSimilarity', maxSimilarity: 0.7 },
+          { name: 'MinimumLength', minLength: 8 },
+          { name: 'Common' },
+          { name: 'Numeric' },
+        ],
       },
     );
   });
@@ -114,6 +120,37 @@ describe('loadConfig', () => {
       ['TOKEN_CACHE_MS', 'soon'],
     ];
     for (const [variable, value] of cases) assertRejected({ [variable]: value }, variable);
+  });
+
+  it('PASSWORD_VALIDATORS lists validators in order, with options; none turns them all off', () => {
+    const parsed = (raw: string) => loadConfig({ PASSWORD_VALIDATORS: raw }).passwordValidators;
+    assert.deepEqual(parsed(' numeric , MinimumLength:12,userattributesimilarity:0.5 '), [
+      { name: 'Numeric' },
+      { name: 'MinimumLength', minLength: 12 },
+      { name: 'UserAttributeSimilarity', maxSimilarity: 0.5 },
+    ]);
+    assert.deepEqual(parsed('Common,UserAttributeSimilarity:1'), [
+      { name: 'Common' },
+      { name: 'UserAttributeSimilarity', maxSimilarity: 1 },
+    ]);
+    assert.deepEqual(parsed('None'), []);
+    assert.ok(Object.isFrozen(parsed('MinimumLength')));
+    assert.ok(Object.isFrozen(parsed('MinimumLength')[0]));
+    for (const bad of [
+      'Strong',
+      'Common,Common',
+      'MinimumLength:0',
+      'MinimumLength:eight',
+      'MinimumLength:',
+      'UserAttributeSimilarity:0.09',
+      'UserAttributeSimilarity:1.5',
+      'UserAttributeSimilarity:.5',
+      'Numeric:1',
+      'none,Common',
+      ',',
+    ]) {
+      assertRejected({ PASSWORD_VALIDATORS: bad }, 'PASSWORD_VALIDATORS');
+    }
   });
 
   it('a SECRET_KEY shorter than 32 characters is rejected; 32 is enough', () => {

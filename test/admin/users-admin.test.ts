@@ -9,6 +9,16 @@ import { describeEachDialect, uniqueName, type DialectContext } from '../helpers
 import { SessionClient } from '../sessions/session-client.js';
 
 const PASSWORD = 'correct horse battery';
+const TOO_SHORT = 'This password is too short. It must contain at least 8 characters.';
+const TOO_COMMON = 'This password is too common.';
+const NUMERIC = 'This password is entirely numeric.';
+/** Django's help texts of its four default validators, in their order. */
+const DEFAULT_HELP = [
+  'Your password can’t be too similar to your other personal information.',
+  'Your password must contain at least 8 characters.',
+  'Your password can’t be a commonly used password.',
+  'Your password can’t be entirely numeric.',
+].join(' ');
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
 
 /** The errors shown beside one field of an admin form. */
@@ -16,6 +26,11 @@ function fieldErrors(html: string, name: string): string[] {
   const match = new RegExp(`<ul class="field-errors" id="id_${name}-errors">([\\s\\S]*?)</ul>`).exec(html);
   if (match === null) return [];
   return [...match[1]!.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]!);
+}
+
+/** The help text shown under one field of an admin form. */
+function fieldHelp(html: string, name: string): string | undefined {
+  return new RegExp(`<p class="help" id="id_${name}-help">([^<]*)</p>`).exec(html)?.[1];
 }
 
 /** The usernames of a change list page, in order. */
@@ -239,15 +254,43 @@ describeEachDialect('Admin: users', (ctx: () => DialectContext) => {
       password2: '1234',
     });
     assert.deepEqual(fieldErrors(weak.body, 'username'), ['A user with that username already exists.']);
-    assert.deepEqual(fieldErrors(weak.body, 'password2'), [
-      'This password is too short. It must contain at least 8 characters.',
-      'This password is entirely numeric.',
-    ]);
+    assert.deepEqual(fieldErrors(weak.body, 'password2'), [TOO_SHORT, TOO_COMMON, NUMERIC]);
 
     const blank = await client.postForm('/admin/users/add/', { username: '', password1: '', password2: '' });
     for (const name of ['username', 'password1', 'password2']) {
       assert.deepEqual(fieldErrors(blank.body, name), ['This field is required.'], name);
     }
+  });
+
+  it('refuses a common password or one like the username on the add form, and saves nothing', async () => {
+    const client = await loggedIn(root);
+    const page = await get(client, '/admin/users/add/');
+    assert.equal(fieldHelp(page.body, 'password1'), DEFAULT_HELP);
+    const logBefore = await ctx().keygate.database.db.selectFrom('admin_log').select('id').execute();
+    const cases = [
+      ['robert.smith', 'smithrobert', ['The password is too similar to the username.']],
+      [uniqueName('common'), 'password1', [TOO_COMMON]],
+      [uniqueName('common'), 'Password', [TOO_COMMON]],
+      [uniqueName('digits'), '12345678', [TOO_COMMON, NUMERIC]],
+    ] as const;
+    for (const [username, password, expected] of cases) {
+      const response = await client.postForm('/admin/users/add/', { username, password1: password, password2: password });
+      assert.equal(response.statusCode, 200, password);
+      assert.match(response.body, /data-testid="form-errors">Please correct the errors below\./);
+      assert.deepEqual(fieldErrors(response.body, 'password2'), expected, password);
+      assert.deepEqual(fieldErrors(response.body, 'username'), []);
+      assert.ok(!response.body.includes(`value="${password}"`), 'the password is not echoed');
+      assert.equal(await ctx().keygate.users.findByUsername(username), undefined, username);
+    }
+    // An invalid username is not compared with: Django's form has no username to compare then.
+    const invalid = await client.postForm('/admin/users/add/', {
+      username: 'robert smith!',
+      password1: 'smithrobert!',
+      password2: 'smithrobert!',
+    });
+    assert.deepEqual(fieldErrors(invalid.body, 'password2'), []);
+    const logAfter = await ctx().keygate.database.db.selectFrom('admin_log').select('id').execute();
+    assert.equal(logAfter.length, logBefore.length, 'nothing was recorded');
   });
 
   it('adds a user, records it, and continues to the change page', async () => {
@@ -434,6 +477,40 @@ describeEachDialect('Admin: users', (ctx: () => DialectContext) => {
     );
   });
 
+  it('refuses a common password or one like the user’s e-mail on the change-password page', async () => {
+    const admin = await loggedIn(root);
+    const victim = await ctx().keygate.users.createUser({
+      username: uniqueName('wanda'),
+      email: 'wanda.maximoff@example.com',
+      firstName: 'Wanda',
+      password: PASSWORD,
+    });
+    const browser = new AuditedClient(ctx().app);
+    assert.equal((await browser.login(victim.username, PASSWORD)).statusCode, 302);
+    const url = `/admin/users/${victim.id}/password/`;
+    assert.equal(fieldHelp((await get(admin, url)).body, 'password1'), DEFAULT_HELP);
+    const cases = [
+      ['password', [TOO_COMMON]],
+      ['maximoff12', ['The password is too similar to the email address.']],
+      [victim.username, ['The password is too similar to the username.']],
+      ['1234', [TOO_SHORT, TOO_COMMON, NUMERIC]],
+    ] as const;
+    for (const [password, expected] of cases) {
+      const response = await admin.postForm(url, { password1: password, password2: password });
+      assert.equal(response.statusCode, 200, password);
+      assert.deepEqual(fieldErrors(response.body, 'password2'), expected, password);
+      assert.equal(await ctx().keygate.users.authenticate(victim.username, password), null);
+    }
+    assert.ok(await ctx().keygate.users.authenticate(victim.username, PASSWORD), 'unchanged');
+    assert.deepEqual(await logEntries(victim.id), [], 'nothing was recorded');
+    const sessions = await ctx()
+      .keygate.database.db.selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', victim.id)
+      .execute();
+    assert.equal(sessions.length, 1, 'the user’s session was left alone');
+  });
+
   it('keeps the admin logged in after changing their own password', async () => {
     const self = await createUser(uniqueName('selfroot'), { isStaff: true, isSuperuser: true });
     const client = await loggedIn(self);
@@ -555,3 +632,32 @@ describeEachDialect('Admin: users', (ctx: () => DialectContext) => {
     assert.ok(await findUser(root.id));
   });
 });
+
+describeEachDialect(
+  'Admin: users, with PASSWORD_VALIDATORS=MinimumLength:10',
+  (ctx: () => DialectContext) => {
+    it('the add form applies exactly the configured validators and shows their help', async () => {
+      const root = await ctx().keygate.users.createUser({
+        username: uniqueName('root'),
+        password: PASSWORD,
+        isStaff: true,
+        isSuperuser: true,
+      });
+      const client = new SessionClient(ctx().app);
+      assert.equal((await client.postForm('/admin/login/', { username: root.username, password: PASSWORD })).statusCode, 302);
+      const page = await client.send({ method: 'GET', url: '/admin/users/add/', headers: { accept: 'text/html' } });
+      assert.equal(fieldHelp(page.body, 'password1'), 'Your password must contain at least 10 characters.');
+
+      const username = uniqueName('lax');
+      const short = await client.postForm('/admin/users/add/', { username, password1: 'password1', password2: 'password1' });
+      assert.deepEqual(fieldErrors(short.body, 'password2'), [
+        'This password is too short. It must contain at least 10 characters.',
+      ]);
+      assert.equal(await ctx().keygate.users.findByUsername(username), undefined);
+      const common = await client.postForm('/admin/users/add/', { username, password1: 'password12', password2: 'password12' });
+      assert.equal(common.statusCode, 302, 'the common-password validator is off');
+      assert.ok(await ctx().keygate.users.authenticate(username, 'password12'));
+    });
+  },
+  { env: { PASSWORD_VALIDATORS: 'MinimumLength:10' } },
+);

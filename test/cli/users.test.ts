@@ -1,12 +1,21 @@
 // The user commands (createsuperuser, createuser, changepassword, activate, deactivate) as real processes.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { it } from 'node:test';
 import { AuthenticationFailed } from '../../src/errors.js';
 import type { User } from '../../src/users/user.js';
-import { describeEachDialect, runCli, uniqueName, type CliResult, type DialectContext } from '../helpers.js';
+import {
+  CLI_ENTRY,
+  describeEachDialect,
+  runCli,
+  uniqueName,
+  type CliResult,
+  type DialectContext,
+} from '../helpers.js';
 
 const TOO_SHORT = 'This password is too short. It must contain at least 8 characters.';
 const NUMERIC = 'This password is entirely numeric.';
+const TOO_COMMON = 'This password is too common.';
 const INVALID_USERNAME =
   'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.';
 
@@ -23,6 +32,45 @@ function assertFailed(result: CliResult, ...parts: string[]): void {
   assert.equal(result.stdout, '');
   assert.match(result.stderr, /^[^\n]+\n$/, `one line expected: ${JSON.stringify(result.stderr)}`);
   for (const part of parts) assert.ok(result.stderr.includes(part), `${JSON.stringify(result.stderr)}`);
+}
+
+/** One prompt to wait for on the terminal and the line to type when it appears. */
+type Exchange = readonly [prompt: string, answer: string];
+
+/**
+ * Runs `keygate ARGS` on a pseudo-terminal (util-linux `script`), typing each answer once its
+ * prompt has appeared; resolves to the exit status and everything the terminal showed.
+ */
+function runOnTerminal(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  exchanges: readonly Exchange[],
+): Promise<{ code: number | null; screen: string }> {
+  const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, ...CLI_ENTRY, ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let seen = 0;
+    let next = 0;
+    const timer = setTimeout(() => child.kill(), 20_000);
+    child.stdout.setEncoding('utf8').on('data', (data: string) => {
+      screen += data;
+      while (next < exchanges.length) {
+        const [prompt, answer] = exchanges[next]!;
+        const at = screen.indexOf(prompt, seen);
+        if (at === -1) break;
+        seen = at + prompt.length;
+        next++;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen });
+    });
+  });
 }
 
 async function requireUser(context: DialectContext, username: string): Promise<User> {
@@ -90,7 +138,7 @@ describeEachDialect('keygate user commands', (ctx) => {
     assert.equal(await ctx().keygate.users.findByUsername('bad name!'), undefined);
   });
 
-  it('a password under 8 characters or all digits fails with Django’s messages', async () => {
+  it('a short, common or all-digit password fails with all of Django’s messages', async () => {
     const names = ['short', 'numeric', 'both'].map((p) => uniqueName(p));
     const [short, numeric, both] = await Promise.all([
       runCli(['createuser', names[0]!, '--password-stdin'], ctx().env, 'short12\n'),
@@ -98,17 +146,107 @@ describeEachDialect('keygate user commands', (ctx) => {
       superuser(names[2]!, '1234567'),
     ]);
     assert.equal(short.stderr, `${TOO_SHORT}\n`);
-    assert.equal(numeric.stderr, `${NUMERIC}\n`);
-    assert.equal(both.stderr, `${TOO_SHORT} ${NUMERIC}\n`);
+    assert.equal(numeric.stderr, `${TOO_COMMON} ${NUMERIC}\n`);
+    assert.equal(both.stderr, `${TOO_SHORT} ${TOO_COMMON} ${NUMERIC}\n`);
     for (const result of [short, numeric, both]) assertFailed(result);
     for (const name of names) assert.equal(await ctx().keygate.users.findByUsername(name), undefined);
   });
 
+  it('createuser and createsuperuser refuse common passwords and ones like the username or e-mail', async () => {
+    const [common, numbered, asSuperuser, likeName, likeEmail] = await Promise.all([
+      runCli(['createuser', 'bob', '--password-stdin'], ctx().env, 'password\n'),
+      runCli(['createuser', 'bob', '--password-stdin'], ctx().env, 'password1\n'),
+      superuser('bob', 'Password'),
+      runCli(['createuser', 'robert.smith', '--password-stdin'], ctx().env, 'smithrobert\n'),
+      runCli(
+        ['createuser', 'client', '--email', 'testclient@example.com', '--password-stdin'],
+        ctx().env,
+        'example.com\n',
+      ),
+    ]);
+    for (const result of [common, numbered, asSuperuser]) {
+      assertFailed(result);
+      assert.equal(result.stderr, `${TOO_COMMON}\n`);
+    }
+    assert.equal(likeName.stderr, 'The password is too similar to the username.\n');
+    assert.equal(likeEmail.stderr, 'The password is too similar to the email address.\n');
+    for (const result of [likeName, likeEmail]) assertFailed(result);
+    for (const name of ['bob', 'robert.smith', 'client']) {
+      assert.equal(await ctx().keygate.users.findByUsername(name), undefined, name);
+    }
+  });
+
+  it('PASSWORD_VALIDATORS chooses the validators: bobbobbob passes Django’s 0.7, not 0.5; none lets anything in', async () => {
+    // quick_ratio('bobbobbob', 'bob') is 0.5: Django's default similarity (0.7) lets it through.
+    const strict = { ...ctx().env, PASSWORD_VALIDATORS: 'UserAttributeSimilarity:0.5,MinimumLength,Common,Numeric' };
+    const refused = await runCli(['createuser', 'bob', '--password-stdin'], strict, 'bobbobbob\n');
+    assertFailed(refused);
+    assert.equal(refused.stderr, 'The password is too similar to the username.\n');
+    assert.equal(await ctx().keygate.users.findByUsername('bob'), undefined);
+
+    const accepted = await runCli(['createuser', 'bob', '--password-stdin'], ctx().env, 'bobbobbob\n');
+    assert.equal(accepted.code, 0, accepted.stderr);
+    assert.ok(await ctx().keygate.users.authenticate('bob', 'bobbobbob'));
+
+    const off = { ...ctx().env, PASSWORD_VALIDATORS: 'none' };
+    const anything = await runCli(['createuser', uniqueName('lax'), '--password-stdin'], off, 'password\n');
+    assert.equal(anything.code, 0, anything.stderr);
+    const onlyLength = { ...ctx().env, PASSWORD_VALIDATORS: 'MinimumLength:12' };
+    const [short, common] = await Promise.all([
+      runCli(['createuser', uniqueName('long'), '--password-stdin'], onlyLength, 'elevenchars\n'),
+      runCli(['createuser', uniqueName('long'), '--password-stdin'], onlyLength, 'password1234\n'),
+    ]);
+    assert.equal(short.stderr, 'This password is too short. It must contain at least 12 characters.\n');
+    assert.equal(common.code, 0, common.stderr);
+
+    const bad = await runCli(['createuser', uniqueName('bad'), '--password-stdin'], { ...ctx().env, PASSWORD_VALIDATORS: 'Strong' }, 'x\n');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^keygate: configuration error: PASSWORD_VALIDATORS: /);
+  });
+
+  it('createsuperuser on a terminal shows the messages and asks Django’s bypass question', async () => {
+    const username = uniqueName('root');
+    const args = ['createsuperuser', '--username', username, '--email', 'root@example.com'];
+    const weak = 'password1';
+    const question = 'Bypass password validation and create user anyway? [y/N]: ';
+    const { code, screen } = await runOnTerminal(args, withoutSuperuserPassword(ctx().env), [
+      ['Password: ', weak],
+      ['Password (again): ', weak],
+      [question, 'N'],
+      ['Password: ', weak],
+      ['Password (again): ', weak],
+      [question, 'y'],
+    ]);
+    assert.equal(code, 0, screen);
+    assert.equal(screen.split(question).length - 1, 2, screen);
+    assert.equal(screen.split(`${TOO_COMMON}\r\n${question}`).length - 1, 2, screen);
+    assert.ok(!screen.includes(weak), 'the password is never echoed');
+    assert.match(screen, new RegExp(`Superuser ${username} created successfully\\.`));
+    const user = await requireUser(ctx(), username);
+    assert.equal(user.isSuperuser, true);
+    assert.ok(await ctx().keygate.users.authenticate(username, weak));
+  });
+
   it('changepassword --password-stdin replaces the password; an invalid one changes nothing', async () => {
     const username = uniqueName('changer');
-    await ctx().keygate.users.createUser({ username, password: 'old password' });
+    await ctx().keygate.users.createUser({
+      username,
+      email: 'wanda.maximoff@example.com',
+      password: 'old password',
+    });
 
-    assertFailed(await runCli(['changepassword', username, '--password-stdin'], ctx().env, '1234\n'));
+    const refusals = [
+      ['1234', `${TOO_SHORT} ${TOO_COMMON} ${NUMERIC}`],
+      ['password1', TOO_COMMON],
+      ['maximoff12', 'The password is too similar to the email address.'],
+      [username, 'The password is too similar to the username.'],
+    ] as const;
+    for (const [password, message] of refusals) {
+      const result = await runCli(['changepassword', username, '--password-stdin'], ctx().env, `${password}\n`);
+      assertFailed(result);
+      assert.equal(result.stderr, `${message}\n`, password);
+      assert.equal(await ctx().keygate.users.authenticate(username, password), null);
+    }
     assert.ok(await ctx().keygate.users.authenticate(username, 'old password'));
 
     const result = await runCli(

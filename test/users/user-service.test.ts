@@ -128,6 +128,38 @@ describeEachDialect('UserService', (ctx) => {
     assert.equal(await countRows(ctx(), 'users'), usersBefore);
   });
 
+  it("refuses a password Django's validators refuse, on creation and on change, and stores nothing", async () => {
+    const users = ctx().keygate.users;
+    const usersBefore = await countRows(ctx(), 'users');
+    const username = uniqueName('weak');
+    await assert.rejects(users.createUser({ username, password: 'password1' }), {
+      name: 'ValidationError',
+      fields: { password: ['This password is too common.'] },
+    });
+    await assert.rejects(
+      users.createUser({ username, email: 'maximilian@example.com', firstName: 'Maximilian', password: 'maximilian7' }),
+      { fields: { password: ['The password is too similar to the first name.'] } },
+    );
+    assert.equal(await countRows(ctx(), 'users'), usersBefore);
+
+    const user = await users.createUser({ username, email: 'wanda.maximoff@example.com', password: 'correct horse' });
+    await assert.rejects(users.setPassword(username, '12345678'), {
+      fields: { password: ['This password is too common.', 'This password is entirely numeric.'] },
+    });
+    await assert.rejects(users.changePassword(user, 'maximoff12'), {
+      fields: { password: ['The password is too similar to the email address.'] },
+    });
+    assert.ok(await users.authenticate(username, 'correct horse'), 'the password did not change');
+    assert.equal(await users.authenticate(username, '12345678'), null);
+    assert.equal(await users.authenticate(username, 'maximoff12'), null);
+  });
+
+  it('the refused password is accepted when the caller bypasses validation (createsuperuser’s “y”)', async () => {
+    const username = uniqueName('bypass');
+    await ctx().keygate.users.createUser({ username, password: 'password', skipPasswordValidation: true });
+    assert.ok(await ctx().keygate.users.authenticate(username, 'password'));
+  });
+
   it('ten concurrent getOrCreate calls agree on one key and store one row', async () => {
     const user = await ctx().keygate.users.createUser({ username: uniqueName('racer'), password: null });
     assert.equal(await ctx().keygate.tokens.deleteAllForUser(user), 1, 'AUTO_CREATE_TOKEN made one token');
