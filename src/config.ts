@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import type { PasswordValidatorSpec } from './users/password-validators.js';
 
 /** Which token policy the server runs (DESIGN.md "The token model"). */
 export type TokenPolicy = 'drf' | 'hashed';
@@ -37,6 +38,8 @@ export interface Config {
   readonly loginFailureWindowSeconds: number;
   /** Redis for the login failure counters instead of the database; null keeps them in the database. */
   readonly redisUrl: string | null;
+  /** The rules every new password must pass, in order (Django's AUTH_PASSWORD_VALIDATORS). */
+  readonly passwordValidators: readonly PasswordValidatorSpec[];
 }
 
 /** One documented setting: its variable, default and meaning (used by `.env.example` and `--help`). */
@@ -121,6 +124,12 @@ export const SETTINGS: readonly SettingDoc[] = [
     default: '(unset)',
     description:
       'redis:// or rediss:// URL: keep the login failure counters in Redis instead of the database',
+  },
+  {
+    name: 'PASSWORD_VALIDATORS',
+    default: 'UserAttributeSimilarity,MinimumLength,Common,Numeric',
+    description:
+      "Django's password validators every new password must pass, in order; MinimumLength:N sets the length (default 8), UserAttributeSimilarity:0.1-1 the similarity refused (default 0.7); none: no checks",
   },
 ];
 
@@ -227,6 +236,55 @@ function parseTrustedProxies(raw: string | undefined): string[] {
   return entries;
 }
 
+const VALIDATOR_NAMES = ['UserAttributeSimilarity', 'MinimumLength', 'Common', 'Numeric'] as const;
+
+/** One PASSWORD_VALIDATORS entry: a name, case-insensitive, and for two of them an option. */
+function parsePasswordValidator(entry: string): PasswordValidatorSpec {
+  const fail = (why: string): never => {
+    throw new ConfigError('PASSWORD_VALIDATORS', `${JSON.stringify(entry)}: ${why}`);
+  };
+  const colon = entry.indexOf(':');
+  const word = (colon === -1 ? entry : entry.slice(0, colon)).trim().toLowerCase();
+  const option = colon === -1 ? null : entry.slice(colon + 1).trim();
+  const name = VALIDATOR_NAMES.find((n) => n.toLowerCase() === word);
+  if (name === undefined) return fail(`expected one of ${VALIDATOR_NAMES.join(', ')} (or none)`);
+  if (name === 'MinimumLength') {
+    if (option === null) return { name, minLength: 8 };
+    if (!/^\d{1,4}$/.test(option) || Number(option) < 1 || Number(option) > 1024) {
+      return fail('expected MinimumLength:N with N from 1 to 1024');
+    }
+    return { name, minLength: Number(option) };
+  }
+  if (name === 'UserAttributeSimilarity') {
+    if (option === null) return { name, maxSimilarity: 0.7 };
+    // Django refuses a max_similarity under 0.1; above 1 nothing would ever be refused.
+    if (!/^(0|1)(\.\d{1,6})?$/.test(option) || Number(option) < 0.1 || Number(option) > 1) {
+      return fail('expected UserAttributeSimilarity:S with S from 0.1 to 1');
+    }
+    return { name, maxSimilarity: Number(option) };
+  }
+  if (option !== null) return fail(`${name} takes no option`);
+  return { name };
+}
+
+function parsePasswordValidators(raw: string): readonly PasswordValidatorSpec[] {
+  if (raw.trim().toLowerCase() === 'none') return Object.freeze([]);
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  if (entries.length === 0) {
+    throw new ConfigError('PASSWORD_VALIDATORS', 'expected validator names, or none for no checks');
+  }
+  const specs = entries.map(parsePasswordValidator);
+  for (const [index, spec] of specs.entries()) {
+    if (specs.findIndex((other) => other.name === spec.name) !== index) {
+      throw new ConfigError('PASSWORD_VALIDATORS', `${spec.name} is listed twice`);
+    }
+  }
+  return Object.freeze(specs.map((spec) => Object.freeze(spec)));
+}
+
 function parseEnvironment(raw: string | undefined): boolean {
   const value = (raw ?? 'development').trim().toLowerCase();
   if (value === 'production') return true;
@@ -322,6 +380,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       86_400 * 30,
     ),
     redisUrl: parseRedisUrl(pick(env, 'REDIS_URL')),
+    passwordValidators: parsePasswordValidators(
+      pick(env, 'PASSWORD_VALIDATORS') ?? 'UserAttributeSimilarity,MinimumLength,Common,Numeric',
+    ),
   });
   if (config.production) checkProduction(config, env);
   return config;

@@ -12,6 +12,7 @@ import { createLoginFailureRepository } from './throttle/login-failure-repositor
 import type { LoginFailureStore } from './throttle/login-failure-store.js';
 import { createLoginThrottle, loginLimits, type LoginThrottle } from './throttle/login-throttle.js';
 import { createRedisFailureStore } from './throttle/redis-failure-store.js';
+import { createPasswordValidators } from './users/password-validators.js';
 import { createUserRepository } from './users/user-repository.js';
 import { createUserService, type UserService } from './users/user-service.js';
 
@@ -41,7 +42,12 @@ export function openKeygate(config: Config): Keygate {
   const events = new EventBus();
   const userRepository = createUserRepository(database.db);
   const tokenRepository = createTokenRepository(database);
-  const users = createUserService({ database, users: userRepository, events });
+  const users = createUserService({
+    database,
+    users: userRepository,
+    events,
+    passwordValidators: createPasswordValidators(config.passwordValidators),
+  });
   const tokenCache = new TokenCache(database, { ttlMs: config.tokenCacheMs });
   const tokens = createTokenService({
     database,

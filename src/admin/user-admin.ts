@@ -40,6 +40,7 @@ import {
   passwordFormErrors,
   sentChangeValues,
   textList,
+  underPasswordField,
   valuesOf,
   type ChangeValues,
 } from './user-forms.js';
@@ -245,7 +246,8 @@ export function registerUserAdmin(admin: FastifyInstance, { log }: AdminContext)
     schema: { hide: true },
     async handler(request, reply) {
       const page = { title: 'Add user', crumb: 'Add user' };
-      if (request.method !== 'POST') return formPage(request, reply, page, { fields: addFields('') });
+      const help = users.passwordHelpTexts();
+      if (request.method !== 'POST') return formPage(request, reply, page, { fields: addFields('', help) });
       const data = formData(request);
       const username = field(data, 'username').trim();
       const password = field(data, 'password1');
@@ -254,9 +256,10 @@ export function registerUserAdmin(admin: FastifyInstance, { log }: AdminContext)
         password,
         field(data, 'password2'),
         async (name) => (await users.findByUsername(name)) !== undefined,
+        (candidate, name) => users.passwordErrors(candidate, { username: name }),
       );
       if (Object.keys(errors).length > 0) {
-        return formPage(request, reply, page, { fields: addFields(username), errors });
+        return formPage(request, reply, page, { fields: addFields(username, help), errors });
       }
       const actor = adminUser(request);
       let created: User;
@@ -266,7 +269,8 @@ export function registerUserAdmin(admin: FastifyInstance, { log }: AdminContext)
         );
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return formPage(request, reply, page, { fields: addFields(username), errors: error.fields });
+        const fields = addFields(username, help);
+        return formPage(request, reply, page, { fields, errors: underPasswordField(error.fields) });
       }
       // Django's UserAdmin continues to the change page after "Save": the rest is edited there.
       const next = data._addanother === undefined ? { ...data, _continue: '1' } : data;
@@ -336,11 +340,13 @@ export function registerUserAdmin(admin: FastifyInstance, { log }: AdminContext)
         subtitle: `Enter a new password for the user ${user.username}.`,
         submitLabel: 'Change password',
       };
-      const fields = passwordFields('Password', 'Password (again)');
+      const fields = passwordFields('Password', 'Password (again)', users.passwordHelpTexts());
       if (request.method !== 'POST') return formPage(request, reply, page, { fields, moreButtons: false });
       const data = formData(request);
       const password = field(data, 'password1');
-      const errors = passwordFormErrors(password, field(data, 'password2'));
+      const errors = passwordFormErrors(password, field(data, 'password2'), (candidate) =>
+        users.passwordErrors(candidate, user),
+      );
       if (Object.keys(errors).length > 0) {
         return formPage(request, reply, page, { fields, errors, moreButtons: false });
       }
@@ -352,7 +358,9 @@ export function registerUserAdmin(admin: FastifyInstance, { log }: AdminContext)
         );
       } catch (error) {
         if (error instanceof DoesNotExist) throw new NotFound();
-        throw error;
+        if (!(error instanceof ValidationError)) throw error;
+        const refused = underPasswordField(error.fields);
+        return formPage(request, reply, page, { fields, errors: refused, moreButtons: false });
       }
       // The change ended every session of the user; keep the admin's own (update_session_auth_hash).
       if (updated.id === actor.id) await request.server.sessions.start(request, reply, updated);

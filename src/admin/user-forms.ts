@@ -2,7 +2,7 @@
 // their fields, what they read back from a submission, and Django's validation messages.
 import type { FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
-import { emailErrors, passwordErrors, usernameErrors } from '../users/user-validation.js';
+import { emailErrors, usernameErrors } from '../users/user-validation.js';
 import { checkbox, field, shownTime } from './admin-page.js';
 import type { FormField } from './change-form.js';
 
@@ -10,22 +10,35 @@ const REQUIRED = 'This field is required.';
 const USERNAME_TAKEN = 'A user with that username already exists.';
 const PASSWORD_MISMATCH = 'The two password fields didn’t match.';
 const NAME_MAX_LENGTH = 150;
-const PASSWORD_HELP =
-  'Your password must contain at least 8 characters. Your password can’t be entirely numeric.';
 
-/** Django's SetPasswordForm: both required, equal, then the validators (errors on the second). */
-export function passwordFormErrors(password1: string, password2: string): FieldErrors {
+/** The configured validators' messages for a password (the user service's passwordErrors). */
+export type PasswordCheck = (password: string) => readonly string[];
+
+/**
+ * Django's SetPasswordForm: both required, equal, then the validators (errors on the second),
+ * `check` comparing with the user the form is for.
+ */
+export function passwordFormErrors(password1: string, password2: string, check: PasswordCheck): FieldErrors {
   const errors: FieldErrors = {};
   if (password1 === '') errors.password1 = [REQUIRED];
   if (password2 === '') errors.password2 = [REQUIRED];
   if (password1 === '' || password2 === '') return errors;
   if (password1 !== password2) return { password2: [PASSWORD_MISMATCH] };
-  const weak = passwordErrors(password2);
-  return weak.length > 0 ? { password2: weak } : {};
+  const weak = check(password2);
+  return weak.length > 0 ? { password2: [...weak] } : {};
 }
 
-/** The two password fields; what was typed is never sent back. */
-export function passwordFields(first: string, second: string): FormField[] {
+/** The user service's errors with its `password` messages under the form's second password field. */
+export function underPasswordField(errors: FieldErrors): FieldErrors {
+  const { password, ...others } = errors;
+  return password === undefined ? errors : { ...others, password2: password };
+}
+
+/**
+ * The two password fields; what was typed is never sent back. `helpTexts` are the configured
+ * validators' (Django's password_validators_help_text_html), shown under the first.
+ */
+export function passwordFields(first: string, second: string, helpTexts: readonly string[]): FormField[] {
   return [
     {
       name: 'password1',
@@ -33,7 +46,7 @@ export function passwordFields(first: string, second: string): FormField[] {
       kind: 'password',
       required: true,
       autocomplete: 'new-password',
-      help: PASSWORD_HELP,
+      ...(helpTexts.length > 0 && { help: helpTexts.join(' ') }),
     },
     {
       name: 'password2',
@@ -47,7 +60,7 @@ export function passwordFields(first: string, second: string): FormField[] {
 }
 
 /** The add form: a username and the password typed twice. */
-export function addFields(username: string): FormField[] {
+export function addFields(username: string, passwordHelpTexts: readonly string[]): FormField[] {
   return [
     {
       name: 'username',
@@ -59,7 +72,7 @@ export function addFields(username: string): FormField[] {
       autocomplete: 'off',
       help: 'Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.',
     },
-    ...passwordFields('Password', 'Password confirmation'),
+    ...passwordFields('Password', 'Password confirmation', passwordHelpTexts),
   ];
 }
 
@@ -155,18 +168,22 @@ export function textList(items: readonly string[]): string {
 /**
  * The add form's errors, by field; `exists` tells whether a username is taken (checked with the
  * other fields, as Django's form does; the database's unique index still decides a race).
+ * `check(password, username)` runs the validators; as in Django's UserCreationForm, the password
+ * is compared with the username only when the username itself is acceptable.
  */
 export async function addFormErrors(
   username: string,
   password1: string,
   password2: string,
   exists: (username: string) => Promise<boolean>,
+  check: (password: string, username: string) => readonly string[],
 ): Promise<FieldErrors> {
   const errors: FieldErrors = {};
   const invalid = username === '' ? [REQUIRED] : usernameErrors(username);
   if (invalid.length > 0) errors.username = invalid;
   else if (await exists(username)) errors.username = [USERNAME_TAKEN];
-  return { ...errors, ...passwordFormErrors(password1, password2) };
+  const compared = errors.username === undefined ? username : '';
+  return { ...errors, ...passwordFormErrors(password1, password2, (password) => check(password, compared)) };
 }
 
 /** The change form's submission; the staff flags keep `before`'s values unless `canSetFlags`. */

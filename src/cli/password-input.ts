@@ -1,6 +1,7 @@
-// Getting a new password for a command: from stdin, an environment variable or a hidden prompt.
-import { passwordErrors } from '../users/user-validation.js';
-import { CommandError, isInteractive, promptHidden, readStdin } from './io.js';
+// Getting a new password for a command: from stdin, an environment variable or a hidden prompt,
+// checked by the configured validators (Django's createsuperuser and changepassword prompts).
+import { strip } from '../users/python-text.js';
+import { CommandError, isInteractive, prompt, promptHidden, readStdin } from './io.js';
 
 /** Where a command takes a new password from. */
 export type PasswordSource =
@@ -8,32 +9,63 @@ export type PasswordSource =
   | { readonly from: 'value'; readonly value: string }
   | { readonly from: 'prompt' };
 
-function validated(password: string): string {
-  const errors = passwordErrors(password);
-  if (errors.length > 0) throw new CommandError(errors.join(' '));
-  return password;
+/** The validators' messages for a password (empty when acceptable). */
+export type PasswordCheck = (password: string) => readonly string[];
+
+/** A password a command may set. */
+export interface NewPassword {
+  readonly password: string;
+  /** The validators refused it and the operator chose to keep it (createsuperuser only). */
+  readonly bypassed: boolean;
 }
 
-/** Gets a new password, validated; prompts (twice, hidden, up to three tries) only on a terminal. */
-export async function newPassword(source: PasswordSource): Promise<string> {
-  if (source.from === 'stdin') return validated(await readStdin());
-  if (source.from === 'value') return validated(source.value);
+/** How {@link newPassword} asks. */
+export interface PasswordPromptOptions {
+  /** Offer Django's "Bypass password validation and create user anyway? [y/N]" (createsuperuser). */
+  readonly mayBypass?: boolean;
+}
+
+const ATTEMPTS = 3;
+
+function validated(password: string, check: PasswordCheck): NewPassword {
+  const errors = check(password);
+  if (errors.length > 0) throw new CommandError(errors.join(' '));
+  return { password, bypassed: false };
+}
+
+/**
+ * Gets a new password that `check` accepts. Without a terminal a refused password fails the
+ * command with the messages on one line; on a terminal it is asked twice, hidden, up to three
+ * times, the messages shown one a line as Django shows them.
+ */
+export async function newPassword(
+  source: PasswordSource,
+  check: PasswordCheck,
+  options: PasswordPromptOptions = {},
+): Promise<NewPassword> {
+  if (source.from === 'stdin') return validated(await readStdin(), check);
+  if (source.from === 'value') return validated(source.value, check);
   if (!isInteractive()) {
     throw new CommandError('no terminal to prompt for a password on; use --password-stdin');
   }
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const first = await promptHidden('Password: ');
     const second = await promptHidden('Password (again): ');
     if (first !== second) {
       process.stderr.write("Error: Your passwords didn't match.\n");
       continue;
     }
-    const errors = passwordErrors(first);
-    if (errors.length > 0) {
-      process.stderr.write(`Error: ${errors.join(' ')}\n`);
+    if (strip(first) === '') {
+      process.stderr.write("Error: Blank passwords aren't allowed.\n");
       continue;
     }
-    return first;
+    const errors = check(first);
+    if (errors.length === 0) return { password: first, bypassed: false };
+    process.stderr.write(`${errors.join('\n')}\n`);
+    if (options.mayBypass === true) {
+      const answer = await prompt('Bypass password validation and create user anyway? [y/N]: ');
+      if (answer.toLowerCase() === 'y') return { password: first, bypassed: true };
+    }
   }
   throw new CommandError('too many failed attempts');
 }

@@ -8,6 +8,12 @@ import type { EventBus } from '../signals/event-bus.js';
 import { nowTimestamp } from '../time.js';
 import { checkDummyPassword, checkPassword, hashPassword, unusablePassword } from './passwords.js';
 import { TOKEN_COLUMNS, toToken } from '../authtoken/token.js';
+import {
+  passwordHelpTexts,
+  validatePassword,
+  type PasswordUser,
+  type PasswordValidator,
+} from './password-validators.js';
 import type { User } from './user.js';
 import type { UserRepository } from './user-repository.js';
 import { emailErrors, usernameErrors } from './user-validation.js';
@@ -22,6 +28,11 @@ export interface NewUser {
   readonly isActive?: boolean;
   readonly isStaff?: boolean;
   readonly isSuperuser?: boolean;
+  /**
+   * Store the password even if the validators refuse it: only for an operator who has seen the
+   * messages and confirmed (createsuperuser's "Bypass password validation" question).
+   */
+  readonly skipPasswordValidation?: boolean;
 }
 
 /** The account fields an administrator edits (Django's UserChangeForm without the password). */
@@ -39,11 +50,19 @@ export interface UserServiceDeps {
   readonly database: KeygateDatabase;
   readonly users: UserRepository;
   readonly events: EventBus;
+  /** The rules every new password must pass (Django's AUTH_PASSWORD_VALIDATORS); empty: none. */
+  readonly passwordValidators: readonly PasswordValidator[];
 }
 
 /** Creates the user service. */
-export function createUserService({ database, users, events }: UserServiceDeps) {
+export function createUserService({ database, users, events, passwordValidators }: UserServiceDeps) {
   const db = database.db;
+
+  /** Throws ValidationError (field `password`) with the validators' messages, if any. */
+  function requireValidPassword(password: string, user: PasswordUser): void {
+    const messages = validatePassword(password, user, passwordValidators);
+    if (messages.length > 0) throw new ValidationError({ password: messages });
+  }
 
   async function requireUser(username: string): Promise<User> {
     const user = await users.findByUsername(username);
@@ -77,8 +96,19 @@ export function createUserService({ database, users, events }: UserServiceDeps) 
 
   return {
     /**
+     * Django's validate_password with the configured validators: every message for `password`,
+     * compared with `user`'s attributes; empty when it may be set.
+     */
+    passwordErrors: (password: string, user?: PasswordUser): string[] =>
+      validatePassword(password, user, passwordValidators),
+
+    /** What the configured validators ask of a password, one sentence each, in order. */
+    passwordHelpTexts: (): string[] => passwordHelpTexts(passwordValidators),
+
+    /**
      * Creates a user and emits `user.created` in the same transaction (the built-in listener
-     * creates its token there). Throws ValidationError for a bad or taken username or e-mail.
+     * creates its token there). Throws ValidationError for a bad or taken username or e-mail, or
+     * a password the validators refuse (unless `skipPasswordValidation`).
      */
     async createUser(input: NewUser, also?: AlsoInTransaction<User>): Promise<User> {
       const errors: FieldErrors = {};
@@ -86,6 +116,15 @@ export function createUserService({ database, users, events }: UserServiceDeps) 
       if (username.length > 0) errors.username = username;
       const email = emailErrors(input.email ?? '');
       if (email.length > 0) errors.email = email;
+      if (input.password !== null && input.skipPasswordValidation !== true) {
+        // Compared with the username only when it is valid, as Django's form has none otherwise.
+        const password = validatePassword(
+          input.password,
+          { ...input, username: username.length > 0 ? '' : input.username },
+          passwordValidators,
+        );
+        if (password.length > 0) errors.password = password;
+      }
       if (Object.keys(errors).length > 0) throw new ValidationError(errors);
 
       const passwordHash = input.password === null ? unusablePassword() : await hashPassword(input.password);
@@ -140,14 +179,19 @@ export function createUserService({ database, users, events }: UserServiceDeps) 
     findById: (id: number) => users.findById(id),
     requireUser,
 
-    /** Sets a new password (the caller has validated it). */
+    /** Sets a new password; throws ValidationError when the validators refuse it. */
     async setPassword(username: string, password: string): Promise<User> {
       const user = await requireUser(username);
+      requireValidPassword(password, user);
       return update(user, { password: await hashPassword(password) }, ['password']);
     },
 
-    /** Sets `user`'s password (validated by the caller); hashed before the transaction opens. */
+    /**
+     * Sets `user`'s password, hashed before the transaction opens; throws ValidationError when
+     * the validators refuse it.
+     */
     async changePassword(user: User, password: string, also?: AlsoInTransaction<User>): Promise<User> {
+      requireValidPassword(password, user);
       return update(user, { password: await hashPassword(password) }, ['password'], also);
     },
 

@@ -1,4 +1,4 @@
-// Django's rules for usernames, e-mail addresses and passwords, with Django's messages.
+// Django's rules for usernames and e-mail addresses, with Django's messages (passwords: password-validators.ts).
 
 /** Django's UnicodeUsernameValidator: letters, digits and @ . + - _ only. */
 const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]+$/u;
@@ -23,13 +23,4 @@ export function emailErrors(email: string): string[] {
   if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/u.test(email))
     return ['Enter a valid email address.'];
   return [];
-}
-
-/** Django's default password validators that need no word list: minimum length, not all digits. */
-export function passwordErrors(password: string): string[] {
-  const errors: string[] = [];
-  if ([...password].length < 8)
-    errors.push('This password is too short. It must contain at least 8 characters.');
-  if (/^\d+$/.test(password)) errors.push('This password is entirely numeric.');
-  return errors;
 }

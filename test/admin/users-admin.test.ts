@@ -274,9 +274,13 @@ describeEachDialect('Admin: users', (ctx: () => DialectContext) => {
       [uniqueName('digits'), '12345678', [TOO_COMMON, NUMERIC]],
     ] as const;
     for (const [username, password, expected] of cases) {
-      const response = await client.postForm('/admin/users/add/', { username, password1: password, password2: password });
+      const response = await client.postForm('/admin/users/add/', {
+        username,
+        password1: password,
+        password2: password,
+      });
       assert.equal(response.statusCode, 200, password);
-      assert.match(response.body, /data-testid="form-errors">Please correct the errors below\./);
+      assert.match(response.body, /data-testid="form-errors">Please correct the error below\./);
       assert.deepEqual(fieldErrors(response.body, 'password2'), expected, password);
       assert.deepEqual(fieldErrors(response.body, 'username'), []);
       assert.ok(!response.body.includes(`value="${password}"`), 'the password is not echoed');
@@ -644,17 +648,32 @@ describeEachDialect(
         isSuperuser: true,
       });
       const client = new SessionClient(ctx().app);
-      assert.equal((await client.postForm('/admin/login/', { username: root.username, password: PASSWORD })).statusCode, 302);
-      const page = await client.send({ method: 'GET', url: '/admin/users/add/', headers: { accept: 'text/html' } });
+      assert.equal(
+        (await client.postForm('/admin/login/', { username: root.username, password: PASSWORD })).statusCode,
+        302,
+      );
+      const page = await client.send({
+        method: 'GET',
+        url: '/admin/users/add/',
+        headers: { accept: 'text/html' },
+      });
       assert.equal(fieldHelp(page.body, 'password1'), 'Your password must contain at least 10 characters.');
 
       const username = uniqueName('lax');
-      const short = await client.postForm('/admin/users/add/', { username, password1: 'password1', password2: 'password1' });
+      const short = await client.postForm('/admin/users/add/', {
+        username,
+        password1: 'password1',
+        password2: 'password1',
+      });
       assert.deepEqual(fieldErrors(short.body, 'password2'), [
         'This password is too short. It must contain at least 10 characters.',
       ]);
       assert.equal(await ctx().keygate.users.findByUsername(username), undefined);
-      const common = await client.postForm('/admin/users/add/', { username, password1: 'password12', password2: 'password12' });
+      const common = await client.postForm('/admin/users/add/', {
+        username,
+        password1: 'password12',
+        password2: 'password12',
+      });
       assert.equal(common.statusCode, 302, 'the common-password validator is off');
       assert.ok(await ctx().keygate.users.authenticate(username, 'password12'));
     });

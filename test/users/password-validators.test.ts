@@ -72,7 +72,9 @@ describe('password validators (Django 5.2 defaults)', () => {
     assert.deepEqual(check('example.com', jane), [similar('email address')]);
     assert.deepEqual(check('testclient1', { username: 'client' }), [similar('username')]);
     assert.deepEqual(check('mariadb1', { username: 'maria', firstName: 'Maria' }), [similar('username')]);
-    assert.deepEqual(check('maximilian7', { username: 'x', firstName: 'Maximilian' }), [similar('first name')]);
+    assert.deepEqual(check('maximilian7', { username: 'x', firstName: 'Maximilian' }), [
+      similar('first name'),
+    ]);
     assert.deepEqual(check('smithrobert', { username: 'robert.smith' }), [similar('username')]);
     assert.deepEqual(check('janedoe1', jane), [], 'no single part is close enough');
   });
@@ -93,13 +95,20 @@ describe('password validators (Django 5.2 defaults)', () => {
       minimumLengthValidator({ minLength: 1 }).validate(''),
       'This password is too short. It must contain at least 1 character.',
     );
-    assert.equal(minimumLengthValidator({ minLength: 1 }).helpText, 'Your password must contain at least 1 character.');
+    assert.equal(
+      minimumLengthValidator({ minLength: 1 }).helpText,
+      'Your password must contain at least 1 character.',
+    );
     assert.equal(
       minimumLengthValidator({ minLength: 12 }).validate('eleven chars'),
       null,
       'twelve characters is enough',
     );
-    assert.equal(minimumLengthValidator().validate('😀😀😀😀😀😀😀😀'), null, 'code points, not UTF-16 units');
+    assert.equal(
+      minimumLengthValidator().validate('😀😀😀😀😀😀😀😀'),
+      null,
+      'code points, not UTF-16 units',
+    );
     assert.equal(numericPasswordValidator().validate(''), null, "''.isdigit() is False");
     assert.equal(commonPasswordValidator().validate('letmein'), TOO_COMMON);
   });
@@ -172,7 +181,11 @@ describe("CPython's SequenceMatcher.quick_ratio and str methods", () => {
       compared++;
     }
     assert.ok(compared > 280_000, `${compared} code points compared`);
-    assert.deepEqual(splitOnNonWord('.jane.doe@x.'), ['', 'jane', 'doe', 'x', ''], 're.split keeps empty ends');
+    assert.deepEqual(
+      splitOnNonWord('.jane.doe@x.'),
+      ['', 'jane', 'doe', 'x', ''],
+      're.split keeps empty ends',
+    );
     assert.equal(lower('ΟΔΟΣ ΣΑ'), 'οδος σα', 'final sigma, as Python');
   });
 

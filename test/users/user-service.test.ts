@@ -137,12 +137,21 @@ describeEachDialect('UserService', (ctx) => {
       fields: { password: ['This password is too common.'] },
     });
     await assert.rejects(
-      users.createUser({ username, email: 'maximilian@example.com', firstName: 'Maximilian', password: 'maximilian7' }),
+      users.createUser({
+        username,
+        email: 'maximilian@example.com',
+        firstName: 'Maximilian',
+        password: 'maximilian7',
+      }),
       { fields: { password: ['The password is too similar to the first name.'] } },
     );
     assert.equal(await countRows(ctx(), 'users'), usersBefore);
 
-    const user = await users.createUser({ username, email: 'wanda.maximoff@example.com', password: 'correct horse' });
+    const user = await users.createUser({
+      username,
+      email: 'wanda.maximoff@example.com',
+      password: 'correct horse',
+    });
     await assert.rejects(users.setPassword(username, '12345678'), {
       fields: { password: ['This password is too common.', 'This password is entirely numeric.'] },
     });

@@ -59,10 +59,18 @@ export function registerUserCommands(program: Command): void {
         if (options.email === '') email = (await prompt('Email address: ')).trim();
         source = { from: 'prompt' };
       }
-      const password = await newPassword(source);
-      await withKeygate((keygate) =>
-        create(keygate, { username, email, password, isStaff: true, isSuperuser: true }),
-      );
+      const account = { username, email };
+      await withKeygate(async (keygate) => {
+        const check = (password: string) => keygate.users.passwordErrors(password, account);
+        const { password, bypassed } = await newPassword(source, check, { mayBypass: true });
+        await create(keygate, {
+          ...account,
+          password,
+          isStaff: true,
+          isSuperuser: true,
+          skipPasswordValidation: bypassed,
+        });
+      });
     });
 
   program
@@ -87,19 +95,23 @@ export function registerUserCommands(program: Command): void {
           password: boolean;
         },
       ) => {
-        let password: string | null = null;
-        if (options.passwordStdin) password = await newPassword({ from: 'stdin' });
-        else if (options.password && isInteractive()) password = await newPassword({ from: 'prompt' });
-        await withKeygate((keygate) =>
-          create(keygate, {
+        const email = options.email.trim();
+        await withKeygate(async (keygate) => {
+          const check = (password: string) => keygate.users.passwordErrors(password, { username, email });
+          let password: string | null = null;
+          if (options.passwordStdin) password = (await newPassword({ from: 'stdin' }, check)).password;
+          else if (options.password && isInteractive()) {
+            password = (await newPassword({ from: 'prompt' }, check)).password;
+          }
+          await create(keygate, {
             username,
-            email: options.email.trim(),
+            email,
             password,
             isStaff: options.staff || options.superuser,
             isSuperuser: options.superuser,
             isActive: !options.inactive,
-          }),
-        );
+          });
+        });
       },
     );
 
@@ -110,9 +122,12 @@ export function registerUserCommands(program: Command): void {
     .option('--password-stdin', 'read the new password from standard input', false)
     .action(async (username: string, options: { passwordStdin: boolean }) => {
       await withKeygate(async (keygate) => {
-        await keygate.users.requireUser(username);
-        const password = await newPassword(options.passwordStdin ? { from: 'stdin' } : { from: 'prompt' });
-        await keygate.users.setPassword(username, password);
+        const user = await keygate.users.requireUser(username);
+        const { password } = await newPassword(
+          options.passwordStdin ? { from: 'stdin' } : { from: 'prompt' },
+          (candidate) => keygate.users.passwordErrors(candidate, user),
+        );
+        await keygate.users.changePassword(user, password);
         process.stdout.write(`Password changed successfully for user '${username}'\n`);
       });
     });
