@@ -118,11 +118,13 @@ export function createUserService({ database, users, events, passwordValidators 
       if (email.length > 0) errors.email = email;
       if (input.password !== null && input.skipPasswordValidation !== true) {
         // Compared with the username only when it is valid, as Django's form has none otherwise.
-        const password = validatePassword(
-          input.password,
-          { ...input, username: username.length > 0 ? '' : input.username },
-          passwordValidators,
-        );
+        const account: PasswordUser = {
+          username: username.length > 0 ? '' : input.username,
+          firstName: input.firstName,
+          lastName: input.lastName,
+          email: input.email,
+        };
+        const password = validatePassword(input.password, account, passwordValidators);
         if (password.length > 0) errors.password = password;
       }
       if (Object.keys(errors).length > 0) throw new ValidationError(errors);
