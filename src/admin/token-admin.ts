@@ -1,9 +1,10 @@
 // Tokens in the admin: list (search by username, "By created" filter, sorting), add for a user
 // picked by username, a read-only token page, regenerate and delete. Token pages are named by the
-// token's numeric id: a key never appears in a URL, a redirect, a log entry or an error.
+// token's numeric id: a key never appears in a URL, a redirect, a log entry or an error. A
+// superuser's tokens are for superusers only: the key acts as its owner on the API.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IssuedToken } from '../authtoken/token-service.js';
-import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
+import { NotFound, PermissionDenied, ValidationError, type FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
 import type { AdminContext } from './admin-site.js';
 import {
@@ -26,6 +27,7 @@ import {
   type TokenSort,
   type TokenWithOwner,
 } from './token-admin-queries.js';
+import { mayManage } from './user-deletion.js';
 
 const LIST = '/admin/tokens/';
 const ADD = '/admin/tokens/add/';
@@ -38,6 +40,8 @@ const SCRIPTS: readonly string[] = ['/static/admin-token.js'];
 
 /** Django's ModelChoiceField error for a user that does not exist. */
 export const INVALID_USER_CHOICE = 'Select a valid choice. That choice is not one of the available choices.';
+/** The refusal of a superuser's token to a staff user who is not a superuser. */
+export const SUPERUSER_TOKENS_ONLY = 'Only a superuser can see or change a superuser’s tokens.';
 /** The tokens table's `name` column. */
 const NAME_MAX_LENGTH = 100;
 
@@ -56,6 +60,17 @@ export function tokenRepr(username: string): string {
 /** A token in lists and confirmations: its owner and the safe hint. */
 function tokenLabel(username: string, hint: string): string {
   return `${tokenRepr(username)} (${hint}…)`;
+}
+
+/**
+ * Refuses (403) a superuser's tokens to a staff user who is not one: whoever holds such a key, or
+ * can replace it, or can add a token for its owner, acts as a superuser on the API. The users
+ * section's rule (a superuser's account is theirs to manage), applied to what the account owns.
+ */
+function checkOwners(actor: User, owners: readonly { readonly ownerIsSuperuser: boolean }[]): void {
+  if (!owners.every((o) => mayManage(actor, { isSuperuser: o.ownerIsSuperuser }))) {
+    throw new PermissionDenied(SUPERUSER_TOKENS_ONLY);
+  }
 }
 
 /** The add form's fields; `user` is picked by typing a username, with suggestions. */
@@ -96,10 +111,12 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
   const queries = createTokenAdminQueries(database.db, database.dialect);
   const hashed = tokens.policy === 'hashed';
 
+  /** The token the URL names, if the admin may manage it; 404 or 403 otherwise. */
   async function find(request: FastifyRequest): Promise<TokenWithOwner> {
     const id = objectId((request.params as { id?: string }).id);
     const [found] = id === null ? [] : await queries.findWithOwners([id]);
     if (found === undefined) throw new NotFound();
+    checkOwners(adminUser(request), [found]);
     return found;
   }
 
@@ -107,8 +124,9 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
     noun: 'token',
     plural: 'tokens',
     listPath: LIST,
-    async load(ids) {
+    async load(ids, actor) {
       const found = await queries.findWithOwners(ids);
+      checkOwners(actor, found);
       return found.map(({ token, username }) => ({
         id: token.id,
         label: tokenLabel(username, token.hint),
@@ -120,6 +138,8 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
       const owners = new Map(
         (await queries.findWithOwners(doomed.map((d) => d.id))).map((f) => [f.token.id, f]),
       );
+      // Again on fresh rows: an owner may have become a superuser since the confirmation page.
+      checkOwners(actor, [...owners.values()]);
       const deleted = await tokens.deleteMany([...owners.keys()], async (trx, token) => {
         await log.record(trx, {
           actor,
@@ -207,7 +227,10 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
   // The add form's user picker: a prefix search that stays fast however many users there are.
   admin.get('/tokens/user-search/', { schema: { hide: true } }, async (request, reply) => {
     const q = (request.query as Record<string, unknown>).q;
-    const results = await queries.usersStartingWith(typeof q === 'string' ? q.trim() : '');
+    // Only users the admin may add a token for are suggested.
+    const results = await queries.usersStartingWith(typeof q === 'string' ? q.trim() : '', {
+      superusers: adminUser(request).isSuperuser,
+    });
     return reply
       .header('cache-control', 'no-store, private')
       .type('application/json; charset=utf-8')
@@ -224,15 +247,18 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
       const sent = { user: field(data, 'user').trim(), name: hashed ? field(data, 'name').trim() : '' };
       const errors: FieldErrors = {};
       let user: User | undefined;
+      const actor = adminUser(request);
       if (sent.user === '') errors.user = ['This field is required.'];
       else if ((user = await users.findByUsername(sent.user)) === undefined)
         errors.user = [INVALID_USER_CHOICE];
+      // A new token for a superuser is a new way to act as them: its key is shown on the page
+      // the add leads to (drf) or answers with (hashed).
+      else checkOwners(actor, [{ ownerIsSuperuser: user.isSuperuser }]);
       if ([...sent.name].length > NAME_MAX_LENGTH) {
         errors.name = [`Ensure this field has no more than ${NAME_MAX_LENGTH} characters.`];
       }
       if (user === undefined || Object.keys(errors).length > 0) return addPage(request, reply, sent, errors);
       const owner = user;
-      const actor = adminUser(request);
       let issued: IssuedToken;
       try {
         issued = await tokens.create(owner, hashed ? { name: sent.name } : {}, async (trx, created) => {
