@@ -525,7 +525,8 @@ function tokenAdminSuite(policy: 'drf' | 'hashed') {
       keys.push(issued.key);
       const id = issued.token.id;
       // A token the staff user may delete, selected together with the superuser's.
-      const member = await addToken(await newUser('member'));
+      const memberName = await newUser('member');
+      const member = await addToken(memberName);
       const stored = await tokenRows(root.id);
       const logged = (await tokenLog()).length;
       const csrf = await staffSide.tokenFrom('/admin/tokens/');
@@ -568,6 +569,14 @@ function tokenAdminSuite(policy: 'drf' | 'hashed') {
       // The users section's delete page, which lists the user's tokens, is refused too.
       const userDelete = await staffSide.send({ method: 'GET', url: `/admin/users/${root.id}/delete/` });
       assert.equal(userDelete.statusCode, 403);
+      // For a user they may delete, it names the tokens by their hint only.
+      const memberDelete = await staffSide.send({
+        method: 'GET',
+        url: `/admin/users/${await userIdOf(memberName)}/delete/`,
+      });
+      assert.equal(memberDelete.statusCode, 200);
+      assert.ok(memberDelete.body.includes(`Token: ${member.key.slice(0, hashed ? 7 : 4)}…`));
+      assert.ok(!memberDelete.body.includes(member.key));
 
       // Nothing changed: the same rows with the same keys, both keys still work, nothing logged.
       assert.deepEqual(await tokenRows(root.id), stored);
@@ -670,6 +679,29 @@ function tokenAdminSuite(policy: 'drf' | 'hashed') {
       assert.equal(await apiStatus(mine.key), 401);
       assert.equal(await apiStatus(theirs.key), 401);
       assert.deepEqual(await tokenRows(other.id), []);
+    });
+
+    it('every admin page, the key pages and refusals included, is sent with Cache-Control: no-store', async () => {
+      const { id } = await addToken(await newUser('cached'));
+      const root = await newSuperuser();
+      const rootToken = await ctx().keygate.tokens.create(root);
+      keys.push(rootToken.key);
+      const pages = [
+        '/admin/',
+        '/admin/tokens/',
+        '/admin/tokens/add/',
+        `/admin/tokens/${id}/change/`,
+        `/admin/tokens/${id}/regenerate/`,
+        `/admin/tokens/${id}/delete/`,
+        `/admin/tokens/${rootToken.token.id}/change/`,
+        '/admin/users/',
+        '/admin/products/',
+      ];
+      for (const url of pages) {
+        const response = await client.send({ method: 'GET', url });
+        assert.ok([200, 403].includes(response.statusCode), `${url}: ${response.statusCode}`);
+        assert.match(String(response.headers['cache-control']), /(^|,\s*)no-store(,|$)/, url);
+      }
     });
 
     it('token pages answer 404 for ids that name nothing', async () => {
