@@ -4,7 +4,7 @@
 // superuser's tokens are for superusers only: the key acts as its owner on the API.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IssuedToken } from '../authtoken/token-service.js';
-import { NotFound, PermissionDenied, ValidationError, type FieldErrors } from '../errors.js';
+import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
 import type { AdminContext } from './admin-site.js';
 import {
@@ -19,7 +19,7 @@ import {
 } from './admin-page.js';
 import { readListParams, sendChangeList, type ListPage, type ListSpec, type Row } from './change-list.js';
 import { nonFieldErrors, withErrors, type FormField } from './change-form.js';
-import { handleListAction, registerDeletePage, type Deleter } from './deletion.js';
+import { handleListAction, registerDeletePage } from './deletion.js';
 import { flash } from './flash.js';
 import {
   CREATED_CHOICES,
@@ -27,7 +27,7 @@ import {
   type TokenSort,
   type TokenWithOwner,
 } from './token-admin-queries.js';
-import { mayManage } from './user-deletion.js';
+import { checkTokenOwners, createTokenDeleter } from './token-deletion.js';
 
 const LIST = '/admin/tokens/';
 const ADD = '/admin/tokens/add/';
@@ -40,8 +40,6 @@ const SCRIPTS: readonly string[] = ['/static/admin-token.js'];
 
 /** Django's ModelChoiceField error for a user that does not exist. */
 export const INVALID_USER_CHOICE = 'Select a valid choice. That choice is not one of the available choices.';
-/** The refusal of a superuser's token to a staff user who is not a superuser. */
-export const SUPERUSER_TOKENS_ONLY = 'Only a superuser can see or change a superuser’s tokens.';
 /** The tokens table's `name` column. */
 const NAME_MAX_LENGTH = 100;
 
@@ -60,17 +58,6 @@ export function tokenRepr(username: string): string {
 /** A token in lists and confirmations: its owner and the safe hint. */
 function tokenLabel(username: string, hint: string): string {
   return `${tokenRepr(username)} (${hint}…)`;
-}
-
-/**
- * Refuses (403) a superuser's tokens to a staff user who is not one: whoever holds such a key, or
- * can replace it, or can add a token for its owner, acts as a superuser on the API. The users
- * section's rule (a superuser's account is theirs to manage), applied to what the account owns.
- */
-function checkOwners(actor: User, owners: readonly { readonly ownerIsSuperuser: boolean }[]): void {
-  if (!owners.every((o) => mayManage(actor, { isSuperuser: o.ownerIsSuperuser }))) {
-    throw new PermissionDenied(SUPERUSER_TOKENS_ONLY);
-  }
 }
 
 /** The add form's fields; `user` is picked by typing a username, with suggestions. */
@@ -116,42 +103,19 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
     const id = objectId((request.params as { id?: string }).id);
     const [found] = id === null ? [] : await queries.findWithOwners([id]);
     if (found === undefined) throw new NotFound();
-    checkOwners(adminUser(request), [found]);
+    checkTokenOwners(adminUser(request), [found]);
     return found;
   }
 
-  const deleter: Deleter = {
-    noun: 'token',
-    plural: 'tokens',
+  const deleter = createTokenDeleter({
+    queries,
+    tokens,
+    log,
     listPath: LIST,
-    async load(ids, actor) {
-      const found = await queries.findWithOwners(ids);
-      checkOwners(actor, found);
-      return found.map(({ token, username }) => ({
-        id: token.id,
-        label: tokenLabel(username, token.hint),
-        href: changeUrl(token.id),
-        related: [],
-      }));
-    },
-    async deleteAll(actor, doomed) {
-      const owners = new Map(
-        (await queries.findWithOwners(doomed.map((d) => d.id))).map((f) => [f.token.id, f]),
-      );
-      // Again on fresh rows: an owner may have become a superuser since the confirmation page.
-      checkOwners(actor, [...owners.values()]);
-      const deleted = await tokens.deleteMany([...owners.keys()], async (trx, token) => {
-        await log.record(trx, {
-          actor,
-          contentType: 'token',
-          objectId: token.id,
-          objectRepr: tokenRepr(owners.get(token.id)!.username),
-          action: 'deleted',
-        });
-      });
-      return deleted.length;
-    },
-  };
+    changeUrl,
+    label: tokenLabel,
+    repr: tokenRepr,
+  });
 
   /** The page that shows a hashed-policy key, the one time it exists. */
   function keyPage(
@@ -253,7 +217,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
         errors.user = [INVALID_USER_CHOICE];
       // A new token for a superuser is a new way to act as them: its key is shown on the page
       // the add leads to (drf) or answers with (hashed).
-      else checkOwners(actor, [{ ownerIsSuperuser: user.isSuperuser }]);
+      else checkTokenOwners(actor, [{ ownerIsSuperuser: user.isSuperuser }]);
       if ([...sent.name].length > NAME_MAX_LENGTH) {
         errors.name = [`Ensure this field has no more than ${NAME_MAX_LENGTH} characters.`];
       }
