@@ -61,7 +61,8 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'SECRET_KEY',
     default: '(unset)',
-    description: 'secret for signing sessions and CSRF tokens; at least 32 characters when set',
+    description:
+      'secret for signing sessions and CSRF tokens; at least 32 characters when set (production: 5+ distinct, 50+ advised)',
   },
   {
     name: 'ALLOWED_HOSTS',
@@ -293,12 +294,28 @@ function parseEnvironment(raw: string | undefined): boolean {
 }
 
 /**
- * Production mode refuses to start rather than run unsafely: it needs a secret, an explicit host
- * list, and HTTPS (keygate's own TLS, or a trusted proxy that terminates it).
+ * Django's deployment check security.W009 asks for a SECRET_KEY of at least 50 characters with at
+ * least 5 distinct ones. Production refuses fewer distinct characters (`xxxx…`, `abab…`: not a
+ * secret whatever its length) and warns under the length.
+ */
+const SECRET_KEY_MIN_DISTINCT = 5;
+const SECRET_KEY_ADVISED_LENGTH = 50;
+const SECRET_KEY_ADVICE = 'generate one with `openssl rand -base64 48`';
+
+/**
+ * Production mode refuses to start rather than run unsafely: it needs a secret that is not
+ * obviously weak, an explicit host list, and HTTPS (keygate's own TLS, or a trusted proxy that
+ * terminates it).
  */
 function checkProduction(config: Config, env: NodeJS.ProcessEnv): void {
   if (config.secretKey === null)
     throw new ConfigError('SECRET_KEY', 'production mode requires a secret of 32+ characters');
+  if (new Set(config.secretKey).size < SECRET_KEY_MIN_DISTINCT) {
+    throw new ConfigError(
+      'SECRET_KEY',
+      `has fewer than ${SECRET_KEY_MIN_DISTINCT} distinct characters, so it is no secret; ${SECRET_KEY_ADVICE}`,
+    );
+  }
   if (pick(env, 'ALLOWED_HOSTS') === undefined || config.allowedHosts.includes('*')) {
     throw new ConfigError('ALLOWED_HOSTS', 'production mode requires the exact host names served (no "*")');
   }
@@ -386,6 +403,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
   if (config.production) checkProduction(config, env);
   return config;
+}
+
+/**
+ * What is allowed but unwise in `config`, one line each, naming the variable (`SECRET_KEY: …`):
+ * printed by `keygate serve` when it starts. Never contains a secret.
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  // Counted in characters (code points), as Django counts them.
+  const length = config.secretKey === null ? 0 : [...config.secretKey].length;
+  if (config.production && config.secretKey !== null && length < SECRET_KEY_ADVISED_LENGTH) {
+    warnings.push(
+      `SECRET_KEY: is ${length} characters long; production wants at least ${SECRET_KEY_ADVISED_LENGTH} random characters (Django's security.W009): ${SECRET_KEY_ADVICE}`,
+    );
+  }
+  return warnings;
 }
 
 /** Loads `.env` from the working directory into process.env (variables already set win). */

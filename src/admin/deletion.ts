@@ -31,8 +31,11 @@ export interface Deleter {
   readonly plural: string;
   /** The list page. */
   readonly listPath: string;
-  /** The objects with these ids that exist, with what goes with them. */
-  load(ids: readonly number[]): Promise<Doomed[]>;
+  /**
+   * The objects with these ids that exist, with what goes with them. Refuses (throws
+   * PermissionDenied) to even list what `actor` may not delete, so the confirmation is never shown.
+   */
+  load(ids: readonly number[], actor: User): Promise<Doomed[]>;
   /**
    * Deletes them all in one transaction with a log entry each; returns how many went. Refuses
    * (throws PermissionDenied) what `actor` may not delete.
@@ -85,7 +88,9 @@ export async function handleListAction(
     flash(reply, { level: 'warning', text: 'No action selected.' });
     return redirectTo(reply, request.url);
   }
-  const doomed = await deleter.load(selectedIds(fieldValues(data, '_selected_action')));
+  // One object the actor may not delete refuses the whole action (403), before anything is deleted:
+  // Django's delete_selected raises PermissionDenied when the deletion needs a permission they lack.
+  const doomed = await deleter.load(selectedIds(fieldValues(data, '_selected_action')), adminUser(request));
   if (doomed.length === 0) {
     flash(reply, {
       level: 'warning',
@@ -107,7 +112,7 @@ export async function handleDeletePage(
   id: number,
   crumbs: readonly Crumb[],
 ): Promise<FastifyReply | null> {
-  const doomed = await deleter.load([id]);
+  const doomed = await deleter.load([id], adminUser(request));
   if (doomed.length === 0) return null;
   if (request.method !== 'POST') return confirmation(request, reply, deleter, doomed, false, crumbs);
   await deleter.deleteAll(adminUser(request), doomed);

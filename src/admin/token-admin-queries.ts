@@ -42,10 +42,11 @@ export interface TokenListRow {
   readonly lastUsedAt: string | null;
 }
 
-/** A token with its owner's username. */
+/** A token with its owner's username, and whether the owner is a superuser (who may see it). */
 export interface TokenWithOwner {
   readonly token: Token;
   readonly username: string;
+  readonly ownerIsSuperuser: boolean;
 }
 
 /** A user the picker offers. */
@@ -117,11 +118,15 @@ export function createTokenAdminQueries(db: Kysely<Database>, dialect: Dialect) 
       const rows = await db
         .selectFrom('tokens as t')
         .innerJoin('users as u', 'u.id', 't.user_id')
-        .select([...JOINED_TOKEN_COLUMNS, 'u.username'])
+        .select([...JOINED_TOKEN_COLUMNS, 'u.username', 'u.is_superuser'])
         .where('t.id', 'in', ids)
         .orderBy('t.id')
         .execute();
-      return rows.map((row) => ({ token: toToken(row), username: row.username }));
+      return rows.map((row) => ({
+        token: toToken(row),
+        username: row.username,
+        ownerIsSuperuser: Boolean(row.is_superuser),
+      }));
     },
 
     /**
@@ -130,19 +135,19 @@ export function createTokenAdminQueries(db: Kysely<Database>, dialect: Dialect) 
      * database would answer from an index here. The range is a prefix match only where usernames
      * compare by code point: SQLite's BINARY, and on PostgreSQL the `"C"` collation, named
      * explicitly so a database created with a language collation (en_US) is answered correctly
-     * too, from the `users_username_c` index (migration 0006).
+     * too, from the `users_username_c` index (migration 0006). Superusers are left out unless
+     * `superusers` is set: only a superuser may manage their tokens.
      */
-    async usersStartingWith(prefix: string): Promise<UserChoice[]> {
+    async usersStartingWith(prefix: string, { superusers = false } = {}): Promise<UserChoice[]> {
       if ([...prefix].length > USER_SEARCH_MAX_LENGTH) return [];
       const username = dialect === 'postgres' ? sql<string>`username collate "C"` : sql<string>`username`;
-      const rows = await db
+      let query = db
         .selectFrom('users')
         .select(['id', 'username'])
         .where(username, '>=', prefix)
-        .where(username, '<', prefix + TOP)
-        .orderBy(username)
-        .limit(USER_SEARCH_LIMIT)
-        .execute();
+        .where(username, '<', prefix + TOP);
+      if (!superusers) query = query.where('is_superuser', '=', false);
+      const rows = await query.orderBy(username).limit(USER_SEARCH_LIMIT).execute();
       return rows.map((row) => ({ id: Number(row.id), username: row.username }));
     },
   };

@@ -1,6 +1,7 @@
 // Tokens in the admin: list (search by username, "By created" filter, sorting), add for a user
 // picked by username, a read-only token page, regenerate and delete. Token pages are named by the
-// token's numeric id: a key never appears in a URL, a redirect, a log entry or an error.
+// token's numeric id: a key never appears in a URL, a redirect, a log entry or an error. A
+// superuser's tokens are for superusers only: the key acts as its owner on the API.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IssuedToken } from '../authtoken/token-service.js';
 import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
@@ -18,7 +19,7 @@ import {
 } from './admin-page.js';
 import { readListParams, sendChangeList, type ListPage, type ListSpec, type Row } from './change-list.js';
 import { nonFieldErrors, withErrors, type FormField } from './change-form.js';
-import { handleListAction, registerDeletePage, type Deleter } from './deletion.js';
+import { handleListAction, registerDeletePage } from './deletion.js';
 import { flash } from './flash.js';
 import {
   CREATED_CHOICES,
@@ -26,6 +27,7 @@ import {
   type TokenSort,
   type TokenWithOwner,
 } from './token-admin-queries.js';
+import { checkTokenOwners, createTokenDeleter } from './token-deletion.js';
 
 const LIST = '/admin/tokens/';
 const ADD = '/admin/tokens/add/';
@@ -96,42 +98,24 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
   const queries = createTokenAdminQueries(database.db, database.dialect);
   const hashed = tokens.policy === 'hashed';
 
+  /** The token the URL names, if the admin may manage it; 404 or 403 otherwise. */
   async function find(request: FastifyRequest): Promise<TokenWithOwner> {
     const id = objectId((request.params as { id?: string }).id);
     const [found] = id === null ? [] : await queries.findWithOwners([id]);
     if (found === undefined) throw new NotFound();
+    checkTokenOwners(adminUser(request), [found]);
     return found;
   }
 
-  const deleter: Deleter = {
-    noun: 'token',
-    plural: 'tokens',
+  const deleter = createTokenDeleter({
+    queries,
+    tokens,
+    log,
     listPath: LIST,
-    async load(ids) {
-      const found = await queries.findWithOwners(ids);
-      return found.map(({ token, username }) => ({
-        id: token.id,
-        label: tokenLabel(username, token.hint),
-        href: changeUrl(token.id),
-        related: [],
-      }));
-    },
-    async deleteAll(actor, doomed) {
-      const owners = new Map(
-        (await queries.findWithOwners(doomed.map((d) => d.id))).map((f) => [f.token.id, f]),
-      );
-      const deleted = await tokens.deleteMany([...owners.keys()], async (trx, token) => {
-        await log.record(trx, {
-          actor,
-          contentType: 'token',
-          objectId: token.id,
-          objectRepr: tokenRepr(owners.get(token.id)!.username),
-          action: 'deleted',
-        });
-      });
-      return deleted.length;
-    },
-  };
+    changeUrl,
+    label: tokenLabel,
+    repr: tokenRepr,
+  });
 
   /** The page that shows a hashed-policy key, the one time it exists. */
   function keyPage(
@@ -207,7 +191,10 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
   // The add form's user picker: a prefix search that stays fast however many users there are.
   admin.get('/tokens/user-search/', { schema: { hide: true } }, async (request, reply) => {
     const q = (request.query as Record<string, unknown>).q;
-    const results = await queries.usersStartingWith(typeof q === 'string' ? q.trim() : '');
+    // Only users the admin may add a token for are suggested.
+    const results = await queries.usersStartingWith(typeof q === 'string' ? q.trim() : '', {
+      superusers: adminUser(request).isSuperuser,
+    });
     return reply
       .header('cache-control', 'no-store, private')
       .type('application/json; charset=utf-8')
@@ -224,15 +211,18 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
       const sent = { user: field(data, 'user').trim(), name: hashed ? field(data, 'name').trim() : '' };
       const errors: FieldErrors = {};
       let user: User | undefined;
+      const actor = adminUser(request);
       if (sent.user === '') errors.user = ['This field is required.'];
       else if ((user = await users.findByUsername(sent.user)) === undefined)
         errors.user = [INVALID_USER_CHOICE];
+      // A new token for a superuser is a new way to act as them: its key is shown on the page
+      // the add leads to (drf) or answers with (hashed).
+      else checkTokenOwners(actor, [{ ownerIsSuperuser: user.isSuperuser }]);
       if ([...sent.name].length > NAME_MAX_LENGTH) {
         errors.name = [`Ensure this field has no more than ${NAME_MAX_LENGTH} characters.`];
       }
       if (user === undefined || Object.keys(errors).length > 0) return addPage(request, reply, sent, errors);
       const owner = user;
-      const actor = adminUser(request);
       let issued: IssuedToken;
       try {
         issued = await tokens.create(owner, hashed ? { name: sent.name } : {}, async (trx, created) => {

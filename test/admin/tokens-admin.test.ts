@@ -1,14 +1,18 @@
 // The admin's tokens section under both policies: list, search, filter and sort; the add form's
-// user picker; add, regenerate and delete (one and bulk); and no key in a URL, a redirect or the log.
+// user picker; add, regenerate and delete (one and bulk); a superuser's tokens out of reach of staff
+// who are not superusers; and no key in a URL, a redirect or the log.
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
+import type { User } from '../../src/users/user.js';
 import { SessionClient } from '../sessions/session-client.js';
 
 const PASSWORD = 'correct horse battery';
 const INVALID_CHOICE = 'Select a valid choice. That choice is not one of the available choices.';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
+/** What a staff user who is not a superuser is told on a superuser's token. */
+const SUPERUSER_TOKENS_ONLY = 'Only a superuser can see or change a superuser’s tokens.';
 
 /**
  * A SessionClient that also keeps every Location header it was sent, and sends cookies back as
@@ -19,12 +23,15 @@ class RecordingClient extends SessionClient {
   constructor(
     app: FastifyInstance,
     readonly locations: string[],
+    /** Every response body this client received, in order. */
+    readonly bodies: string[] = [],
   ) {
     super(app);
   }
 
   override async send(options: InjectOptions): Promise<LightMyRequestResponse> {
     const response = await super.send(options);
+    this.bodies.push(response.body);
     for (const header of [response.headers['set-cookie'] ?? []].flat()) {
       const pair = header.slice(0, header.indexOf(';') === -1 ? undefined : header.indexOf(';'));
       const name = pair.slice(0, pair.indexOf('='));
@@ -94,8 +101,8 @@ function tokenAdminSuite(policy: 'drf' | 'hashed') {
     }
 
     /** Adds a token in the admin; returns its id and key (from its page under drf, the answer under hashed). */
-    async function addToken(username: string, name = ''): Promise<{ id: number; key: string }> {
-      const response = await client.postForm('/admin/tokens/add/', {
+    async function addToken(username: string, name = '', by = client): Promise<{ id: number; key: string }> {
+      const response = await by.postForm('/admin/tokens/add/', {
         user: username,
         ...(hashed && { name }),
       });
@@ -107,7 +114,7 @@ function tokenAdminSuite(policy: 'drf' | 'hashed') {
       }
       assert.equal(response.statusCode, 302, response.body);
       const id = tokenIdIn(String(response.headers.location));
-      const page = await client.send({ method: 'GET', url: `/admin/tokens/${id}/change/` });
+      const page = await by.send({ method: 'GET', url: `/admin/tokens/${id}/change/` });
       const key = keyIn(page.body);
       keys.push(key);
       return { id, key };
@@ -399,6 +406,7 @@ function tokenAdminSuite(policy: 'drf' | 'hashed') {
       if (hashed) {
         assert.equal(response.statusCode, 200);
         assert.equal(response.headers.location, undefined);
+        assert.equal(response.headers['cache-control'], 'no-store, private', 'the key page is never cached');
         fresh = { id: tokenIdIn(response.body), key: keyIn(response.body) };
         assert.ok(response.body.includes('the old key no longer works'));
       } else {
@@ -480,6 +488,220 @@ function tokenAdminSuite(policy: 'drf' | 'hashed') {
           [3, String(two.id)],
         ],
       );
+    });
+
+    async function newSuperuser(): Promise<User> {
+      const username = uniqueName('root');
+      return ctx().keygate.users.createUser({
+        username,
+        password: PASSWORD,
+        isStaff: true,
+        isSuperuser: true,
+      });
+    }
+
+    /** A staff client logged in as `username`, recording every body it receives in `bodies`. */
+    async function loggedIn(username: string, bodies: string[] = []): Promise<RecordingClient> {
+      const logged = new RecordingClient(ctx().app, locations, bodies);
+      const response = await logged.postForm('/admin/login/', { username, password: PASSWORD });
+      assert.equal(response.statusCode, 302);
+      return logged;
+    }
+
+    /** A user's tokens as stored: a regenerated, deleted or added token shows here. */
+    const tokenRows = (userId: number) =>
+      db()
+        .selectFrom('tokens')
+        .select(['id', 'digest', 'key', 'hint', 'name'])
+        .where('user_id', '=', userId)
+        .orderBy('id')
+        .execute();
+
+    it('a staff user who is not a superuser cannot see, regenerate, delete or add a superuser’s token', async () => {
+      const bodies: string[] = [];
+      const staffSide = await loggedIn(staff, bodies);
+      const root = await newSuperuser();
+      const issued = await ctx().keygate.tokens.create(root, hashed ? { name: 'root laptop' } : {});
+      keys.push(issued.key);
+      const id = issued.token.id;
+      // A token the staff user may delete, selected together with the superuser's.
+      const memberName = await newUser('member');
+      const member = await addToken(memberName);
+      const stored = await tokenRows(root.id);
+      const logged = (await tokenLog()).length;
+      const csrf = await staffSide.tokenFrom('/admin/tokens/');
+      const post = (url: string, pairs: [string, string][]) =>
+        staffSide.send({
+          method: 'POST',
+          url,
+          headers: FORM,
+          payload: new URLSearchParams([...pairs, ['csrfmiddlewaretoken', csrf]]).toString(),
+        });
+      const refused = (response: LightMyRequestResponse, what: string) => {
+        assert.equal(response.statusCode, 403, `${what}: ${response.statusCode}`);
+        assert.match(String(response.headers['content-type']), /^text\/html/, what);
+        if (response.body !== '') assert.ok(response.body.includes(SUPERUSER_TOKENS_ONLY), what);
+      };
+
+      for (const method of ['GET', 'HEAD'] as const) {
+        for (const page of ['change', 'regenerate', 'delete']) {
+          const url = `/admin/tokens/${id}/${page}/`;
+          refused(
+            await staffSide.send({ method, url, headers: { accept: 'text/html' } }),
+            `${method} ${url}`,
+          );
+        }
+      }
+      refused(await post(`/admin/tokens/${id}/regenerate/`, []), 'POST regenerate');
+      refused(await post(`/admin/tokens/${id}/delete/`, [['post', 'yes']]), 'POST delete');
+      const selected: [string, string][] = [
+        ['action', 'delete_selected'],
+        ['_selected_action', String(member.id)],
+        ['_selected_action', String(id)],
+      ];
+      refused(await post('/admin/tokens/', selected), 'delete selected: the confirmation page');
+      refused(await post('/admin/tokens/', [...selected, ['post', 'yes']]), 'delete selected, confirmed');
+      const add: [string, string][] = [
+        ['user', root.username],
+        ...(hashed ? [['name', 'stolen'] as [string, string]] : []),
+      ];
+      refused(await post('/admin/tokens/add/', add), 'add a token for a superuser');
+      // The users section's delete page, which lists the user's tokens, is refused too.
+      const userDelete = await staffSide.send({ method: 'GET', url: `/admin/users/${root.id}/delete/` });
+      assert.equal(userDelete.statusCode, 403);
+      // For a user they may delete, it names the tokens by their hint only.
+      const memberDelete = await staffSide.send({
+        method: 'GET',
+        url: `/admin/users/${await userIdOf(memberName)}/delete/`,
+      });
+      assert.equal(memberDelete.statusCode, 200);
+      assert.ok(memberDelete.body.includes(`Token: ${member.key.slice(0, hashed ? 7 : 4)}…`));
+      assert.ok(!memberDelete.body.includes(member.key));
+
+      // Nothing changed: the same rows with the same keys, both keys still work, nothing logged.
+      assert.deepEqual(await tokenRows(root.id), stored);
+      assert.equal(await apiStatus(issued.key), 200);
+      assert.equal(await apiStatus(member.key), 200, 'the refused bulk action deleted nothing');
+      assert.equal((await tokenLog()).length, logged);
+
+      // The user picker does not offer a superuser; a namesake who is not one is still offered.
+      const namesake = `${root.username}_x`;
+      await ctx().keygate.users.createUser({ username: namesake, password: null });
+      const search = await staffSide.send({
+        method: 'GET',
+        url: `/admin/tokens/user-search/?q=${root.username}`,
+      });
+      assert.equal(search.statusCode, 200);
+      const offered = search.json<{ results: { username: string }[] }>().results.map((r) => r.username);
+      assert.deepEqual(offered, [namesake]);
+
+      // The list still shows the token, by its owner and hint, never its key.
+      const list = await staffSide.send({ method: 'GET', url: `/admin/tokens/?q=${root.username}` });
+      assert.equal(list.statusCode, 200);
+      assert.deepEqual(listedUsers(list.body), [root.username]);
+      assert.ok(list.body.includes(`${issued.token.hint}…`));
+
+      assert.ok(bodies.length >= 15, 'every response was recorded');
+      for (const body of bodies)
+        assert.ok(!body.includes(issued.key), 'the key in a response to a non-superuser');
+    });
+
+    it('a token whose owner became a superuser after the confirmation page cannot be deleted', async () => {
+      const owner = await newUser('promoted');
+      const token = await addToken(owner);
+      const url = `/admin/tokens/${token.id}/delete/`;
+      assert.equal((await client.send({ method: 'GET', url })).statusCode, 200);
+      const selected: [string, string][] = [
+        ['action', 'delete_selected'],
+        ['_selected_action', String(token.id)],
+      ];
+      assert.equal((await postPairs('/admin/tokens/', selected)).statusCode, 200);
+      await db().updateTable('users').set({ is_superuser: true }).where('username', '=', owner).execute();
+      assert.equal((await client.postForm(url, { post: 'yes' }, '/admin/tokens/')).statusCode, 403);
+      assert.equal((await postPairs('/admin/tokens/', [...selected, ['post', 'yes']])).statusCode, 403);
+      assert.equal(await apiStatus(token.key), 200);
+    });
+
+    it('a superuser sees, adds, regenerates and deletes superusers’ tokens', async () => {
+      const root = await newSuperuser();
+      const other = await newSuperuser();
+      const rootSide = await loggedIn(root.username);
+
+      const search = await rootSide.send({
+        method: 'GET',
+        url: `/admin/tokens/user-search/?q=${other.username}`,
+      });
+      const offered = search.json<{ results: { username: string }[] }>().results.map((r) => r.username);
+      assert.deepEqual(offered, [other.username], 'a superuser is offered superusers');
+
+      const first = await addToken(other.username, 'ops', rootSide);
+      assert.equal(await apiStatus(first.key), 200);
+      const page = await rootSide.send({ method: 'GET', url: `/admin/tokens/${first.id}/change/` });
+      assert.equal(page.statusCode, 200);
+      assert.equal(page.headers['cache-control'], 'no-store, private');
+      assert.equal(page.body.includes(first.key), !hashed, 'the key is on its page under drf only');
+
+      const regenerateUrl = `/admin/tokens/${first.id}/regenerate/`;
+      assert.equal((await rootSide.send({ method: 'GET', url: regenerateUrl })).statusCode, 200);
+      const regenerated = await rootSide.postForm(regenerateUrl, {}, regenerateUrl);
+      assert.equal(regenerated.statusCode, hashed ? 200 : 302);
+      const freshId = tokenIdIn(hashed ? regenerated.body : String(regenerated.headers.location));
+      const fresh = hashed
+        ? keyIn(regenerated.body)
+        : keyIn((await rootSide.send({ method: 'GET', url: `/admin/tokens/${freshId}/change/` })).body);
+      keys.push(fresh);
+      assert.equal(await apiStatus(first.key), 401);
+      assert.equal(await apiStatus(fresh), 200);
+
+      const deleteUrl = `/admin/tokens/${freshId}/delete/`;
+      assert.equal((await rootSide.send({ method: 'GET', url: deleteUrl })).statusCode, 200);
+      assert.equal((await rootSide.postForm(deleteUrl, { post: 'yes' })).statusCode, 302);
+      assert.equal(await apiStatus(fresh), 401);
+
+      // Bulk: a superuser's token and the superuser's own, in one action.
+      const mine = await addToken(root.username, 'desk', rootSide);
+      const theirs = await addToken(other.username, 'ops', rootSide);
+      const selected: [string, string][] = [
+        ['action', 'delete_selected'],
+        ['_selected_action', String(mine.id)],
+        ['_selected_action', String(theirs.id)],
+      ];
+      const csrf = await rootSide.tokenFrom('/admin/tokens/');
+      const bulk = (pairs: [string, string][]) =>
+        rootSide.send({
+          method: 'POST',
+          url: '/admin/tokens/',
+          headers: FORM,
+          payload: new URLSearchParams([...pairs, ['csrfmiddlewaretoken', csrf]]).toString(),
+        });
+      assert.equal((await bulk(selected)).statusCode, 200);
+      assert.equal((await bulk([...selected, ['post', 'yes']])).statusCode, 302);
+      assert.equal(await apiStatus(mine.key), 401);
+      assert.equal(await apiStatus(theirs.key), 401);
+      assert.deepEqual(await tokenRows(other.id), []);
+    });
+
+    it('every admin page, the key pages and refusals included, is sent with Cache-Control: no-store', async () => {
+      const { id } = await addToken(await newUser('cached'));
+      const root = await newSuperuser();
+      const rootToken = await ctx().keygate.tokens.create(root);
+      keys.push(rootToken.key);
+      const pages = [
+        '/admin/',
+        '/admin/tokens/',
+        '/admin/tokens/add/',
+        `/admin/tokens/${id}/change/`,
+        `/admin/tokens/${id}/regenerate/`,
+        `/admin/tokens/${id}/delete/`,
+        `/admin/tokens/${rootToken.token.id}/change/`,
+        '/admin/users/',
+        '/admin/products/',
+      ];
+      for (const url of pages) {
+        const response = await client.send({ method: 'GET', url });
+        assert.ok([200, 403].includes(response.statusCode), `${url}: ${response.statusCode}`);
+        assert.match(String(response.headers['cache-control']), /(^|,\s*)no-store(,|$)/, url);
+      }
     });
 
     it('token pages answer 404 for ids that name nothing', async () => {

@@ -6,10 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { configWarnings, ConfigError, loadConfig } from '../../src/config.js';
 import { openKeygate } from '../../src/keygate.js';
 import { CLI_ENTRY, type CliResult } from '../helpers.js';
-import { cleanEnv, freePort, SECRET_KEY, STARTUP_MS } from './support.js';
+import {
+  cleanEnv,
+  freePort,
+  SECRET_KEY,
+  startServe,
+  STARTUP_MS,
+  stopServe,
+  waitFor,
+  waitUntilAnswering,
+} from './support.js';
 
 /** Asserts that `env` is rejected with a ConfigError about `variable`, its message starting with it. */
 function assertRejected(env: NodeJS.ProcessEnv, variable: string): ConfigError {
@@ -90,7 +99,34 @@ describe('production configuration', () => {
     assertRejected({ ...safe, SECRET_KEY: undefined }, 'SECRET_KEY');
     assertRejected({ ...safe, SECRET_KEY: '   ' }, 'SECRET_KEY');
     assertRejected({ ...safe, SECRET_KEY: 'x'.repeat(31) }, 'SECRET_KEY');
-    assert.equal(loadConfig({ ...safe, SECRET_KEY: 'x'.repeat(32) }).secretKey, 'x'.repeat(32));
+    const ok = 'abcde'.repeat(7);
+    assert.equal(loadConfig({ ...safe, SECRET_KEY: ok }).secretKey, ok);
+  });
+
+  it('refuses an obviously weak SECRET_KEY: fewer than 5 distinct characters (Django’s security.W009)', () => {
+    for (const weak of ['x'.repeat(32), 'ab'.repeat(40), 'abcd'.repeat(25), '0000111122223333'.repeat(4)]) {
+      const error = assertRejected({ ...safe, SECRET_KEY: weak }, 'SECRET_KEY');
+      assert.match(error.message, /fewer than 5 distinct characters/);
+      assert.ok(!error.message.includes(weak), 'the secret is not repeated in the message');
+    }
+    // Five distinct characters pass; development is not checked.
+    assert.equal(loadConfig({ ...safe, SECRET_KEY: 'abcde'.repeat(10) }).production, true);
+    assert.equal(loadConfig({ SECRET_KEY: 'x'.repeat(32) }).secretKey, 'x'.repeat(32));
+  });
+
+  it('warns (without refusing) about a production SECRET_KEY under 50 characters', () => {
+    const short = 'abcdefghij'.repeat(4) + 'k'.repeat(9); // 49 characters
+    const [warning, ...more] = configWarnings(loadConfig({ ...safe, SECRET_KEY: short }));
+    assert.deepEqual(more, []);
+    assert.match(warning ?? '', /^SECRET_KEY: [^\n]*50/);
+    assert.ok(!(warning ?? '').includes(short), 'the secret is not repeated in the warning');
+    assert.deepEqual(configWarnings(loadConfig({ ...safe, SECRET_KEY: `${short}l` })), []);
+    // Counted in characters, as Django counts them, not UTF-16 units.
+    assert.equal(
+      configWarnings(loadConfig({ ...safe, SECRET_KEY: '🔑'.repeat(25) + 'abcdefghijklmnopqrst' })).length,
+      1,
+    );
+    assert.deepEqual(configWarnings(loadConfig({ SECRET_KEY: short })), [], 'development: no warning');
   });
 
   it('refuses ALLOWED_HOSTS unset or containing "*"', () => {
@@ -173,6 +209,7 @@ describe('production configuration', () => {
     const noTls = { TLS_CERT_FILE: '', TLS_KEY_FILE: '' };
     const cases: ReadonlyArray<readonly [string, Record<string, string>, readonly string[]]> = [
       ['SECRET_KEY', { SECRET_KEY: '' }, []],
+      ['SECRET_KEY', { SECRET_KEY: 'ab'.repeat(30) }, []],
       ['ALLOWED_HOSTS', { ALLOWED_HOSTS: '*' }, []],
       ['TLS_CERT_FILE', noTls, []],
       // The flags are the variables by another name: half a pair is named by its variable.
@@ -197,5 +234,40 @@ describe('production configuration', () => {
       );
     });
     assert.equal(existsSync(database), false, 'no database may be created by a refused start');
+  });
+
+  it('`serve` in production warns once on stderr about a SECRET_KEY under 50 characters, and starts', async () => {
+    const proxied = {
+      KEYGATE_ENV: 'production',
+      ALLOWED_HOSTS: '127.0.0.1',
+      TRUSTED_PROXIES: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    };
+    const short = cleanEnv({ ...proxied, SECRET_KEY, DATABASE_URL: `sqlite:${join(dir, 'short.sqlite3')}` });
+    const long = cleanEnv({
+      ...proxied,
+      SECRET_KEY: `${SECRET_KEY}-and-more-for-fifty`,
+      DATABASE_URL: `sqlite:${join(dir, 'long.sqlite3')}`,
+    });
+    assert.ok(SECRET_KEY.length < 50);
+    // Two workers: the primary warns, not each worker again.
+    const warned = startServe(short, await freePort(), ['--workers', '2']);
+    const quiet = startServe(long, await freePort());
+    try {
+      await Promise.all([
+        waitUntilAnswering(warned, '/readyz', 'any'),
+        waitUntilAnswering(quiet, '/readyz', 'any'),
+      ]);
+      await waitFor('both workers listening', STARTUP_MS, () =>
+        (warned.output().match(/Server listening at/g) ?? []).length >= 2 ? true : undefined,
+      );
+      const warnings = warned.output().match(/^keygate: configuration warning: .*$/gm) ?? [];
+      assert.equal(warnings.length, 1, warned.output());
+      assert.match(warnings[0], /^keygate: configuration warning: SECRET_KEY: [^\n]*50/);
+      assert.ok(!warned.output().includes(SECRET_KEY), 'the secret is not printed');
+      assert.ok(!quiet.output().includes('configuration warning'), quiet.output());
+    } finally {
+      await Promise.all([stopServe(warned), stopServe(quiet)]);
+    }
   });
 });

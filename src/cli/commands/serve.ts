@@ -1,5 +1,6 @@
 // serve: run the HTTP server.
 import type { Command } from 'commander';
+import { configWarnings } from '../../config.js';
 import { openKeygate } from '../../keygate.js';
 import { isWorker, parseWorkerCount, runPrimary } from '../../workers.js';
 import { CommandError } from '../io.js';
@@ -43,6 +44,12 @@ export function registerServeCommand(program: Command): void {
         if (options.tlsCert !== undefined) process.env.TLS_CERT_FILE = options.tlsCert;
         if (options.tlsKey !== undefined) process.env.TLS_KEY_FILE = options.tlsKey;
         const config = commandConfig();
+        // Once, by the process that reads the configuration first (workers read it again).
+        if (!isWorker()) {
+          for (const warning of configWarnings(config)) {
+            process.stderr.write(`keygate: configuration warning: ${warning}\n`);
+          }
+        }
         if (options.workers > 1 && !isWorker()) {
           // The primary migrates (SQLite) or checks (PostgreSQL) once, then only supervises.
           await (await openForCommand(config)).close();
