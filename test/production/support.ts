@@ -14,7 +14,7 @@ export { freePort } from '../helpers.js';
 const run = promisify(execFile);
 
 /** A 40-character secret, enough for production mode. */
-export const SECRET_KEY = 'k3ygate-production-test-secret-0123456789';
+export const SECRET_KEY = 'k3ygate-production-test-secret-0123456789-abcdefghijklmnop';
 
 /**
  * How long a process may take to start (from the sources through tsx, every worker compiles them
