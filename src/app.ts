@@ -17,6 +17,7 @@ import { httpsOnlyHook } from './http/https-only.js';
 import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
+import { originForm } from './http/request-target.js';
 import { ApiRouter } from './http/router.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { browsableApiRenderer } from './html/browsable-api-renderer.js';
@@ -60,6 +61,8 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     // Requests that leave the socket half-open must not hold a worker forever.
     requestTimeout: 30_000,
     bodyLimit: 1_048_576,
+    // Absolute-form targets are reduced to their path before routing (their host is ignored).
+    rewriteUrl: (request) => originForm(request.url ?? '/'),
   });
 
   app.decorate('keygate', keygate);
