@@ -11,7 +11,8 @@ import { csrfPlugin } from './csrf/csrf-plugin.js';
 import { NotFound } from './errors.js';
 import { allowedHostsHook } from './http/allowed-hosts.js';
 import { registerBodyParsers } from './http/body-parsers.js';
-import { errorHandler } from './http/error-handler.js';
+import { clientErrorHandler } from './http/client-error.js';
+import { errorHandler, frameworkErrorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { httpsOnlyHook } from './http/https-only.js';
 import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
@@ -63,6 +64,9 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     bodyLimit: 1_048_576,
     // Absolute-form targets are reduced to their path before routing (their host is ignored).
     rewriteUrl: (request) => originForm(request.url ?? '/'),
+    // Errors Fastify or Node's parser raise themselves get keygate's JSON and headers, not theirs.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: clientErrorHandler(config.production),
   });
 
   app.decorate('keygate', keygate);
@@ -76,6 +80,11 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   app.decorateRequest('negotiated', null);
 
   app.setErrorHandler(errorHandler);
+  // Each route's error handler is keygate's too, so that the next one in Fastify's chain (which
+  // gets an error raised while the first one's answer is sent) is keygate's, not Fastify's own.
+  app.addHook('onRoute', (route) => {
+    route.errorHandler ??= errorHandler;
+  });
   app.addHook('onSend', requestIdHook);
   app.addHook('onRequest', allowedHostsHook(config.allowedHosts));
   if (config.production) app.addHook('onRequest', httpsOnlyHook);
@@ -95,8 +104,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   registerAdmin(app);
   registerStaticRoutes(app);
   registerHealthRoutes(app);
-  app.setNotFoundHandler(() => {
-    throw new NotFound();
-  });
+  // Answered here rather than thrown, so a failure while sending it reaches errorHandler again.
+  app.setNotFoundHandler((request, reply) => errorHandler(new NotFound(), request, reply));
   return app;
 }
