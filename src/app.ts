@@ -69,6 +69,10 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     clientErrorHandler: clientErrorHandler(config.production),
   });
 
+  // Node answers an Expect other than 100-continue with its own bare 417; Django (behind gunicorn)
+  // ignores it and answers the request, and so does keygate.
+  app.server.on('checkExpectation', (request, response) => app.server.emit('request', request, response));
+
   app.decorate('keygate', keygate);
   app.decorate('tokenProtected', {
     authentication: [new TokenAuthentication(keygate.tokens), new SessionAuthentication()],

@@ -120,6 +120,13 @@ describeEachDialect(
       assertJsonError(tooLarge, 'HTTP/1.1 413 Payload Too Large', '{"detail":"Request body is too large."}');
     });
 
+    it('an Expect other than 100-continue is ignored, as Django does, not answered by Node with a bare 417', async () => {
+      const response = await rawRequest(port, 'GET / HTTP/1.1', { headers: { Host: host(), Expect: 'foo' } });
+      assert.equal(response.statusLine, 'HTTP/1.1 200 OK', response.raw);
+      assert.equal(response.body, `{"product_api":"http://${host()}/product_api/"}`);
+      assertKeygateHeaders(response);
+    });
+
     /** A request Node's parser refuses: keygate's minimal JSON answer, then the connection closes. */
     async function assertClientError(request: string, statusLine: string, detail: string): Promise<void> {
       const raw = await rawExchange(port, request);
