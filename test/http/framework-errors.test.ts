@@ -162,6 +162,16 @@ describeEachDialect(
       );
     });
 
+    it('a malformed chunked body is a 400 from keygate, also once the request is being handled', async () => {
+      for (const chunks of ['zz\r\n', '5\r\n{"a":\r\nzz\r\n']) {
+        await assertClientError(
+          `POST /gettoken/ HTTP/1.1\r\nHost: ${host()}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunks}`,
+          'HTTP/1.1 400 Bad Request',
+          'Bad request.',
+        );
+      }
+    });
+
     it('headers past the size limit are a 431 from keygate', async () => {
       await assertClientError(
         `GET / HTTP/1.1\r\nHost: ${host()}\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`,
