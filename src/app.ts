@@ -11,12 +11,14 @@ import { csrfPlugin } from './csrf/csrf-plugin.js';
 import { NotFound } from './errors.js';
 import { allowedHostsHook } from './http/allowed-hosts.js';
 import { registerBodyParsers } from './http/body-parsers.js';
-import { errorHandler } from './http/error-handler.js';
+import { clientErrorHandler } from './http/client-error.js';
+import { errorHandler, frameworkErrorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { httpsOnlyHook } from './http/https-only.js';
 import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
+import { originForm } from './http/request-target.js';
 import { ApiRouter } from './http/router.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { browsableApiRenderer } from './html/browsable-api-renderer.js';
@@ -60,7 +62,16 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     // Requests that leave the socket half-open must not hold a worker forever.
     requestTimeout: 30_000,
     bodyLimit: 1_048_576,
+    // Absolute-form targets are reduced to their path before routing (their host is ignored).
+    rewriteUrl: (request) => originForm(request.url ?? '/'),
+    // Errors Fastify or Node's parser raise themselves get keygate's JSON and headers, not theirs.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: clientErrorHandler(config.production),
   });
+
+  // Node answers an Expect other than 100-continue with its own bare 417; Django (behind gunicorn)
+  // ignores it and answers the request, and so does keygate.
+  app.server.on('checkExpectation', (request, response) => app.server.emit('request', request, response));
 
   app.decorate('keygate', keygate);
   app.decorate('tokenProtected', {
@@ -73,6 +84,11 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   app.decorateRequest('negotiated', null);
 
   app.setErrorHandler(errorHandler);
+  // Each route's error handler is keygate's too, so that the next one in Fastify's chain (which
+  // gets an error raised while the first one's answer is sent) is keygate's, not Fastify's own.
+  app.addHook('onRoute', (route) => {
+    route.errorHandler ??= errorHandler;
+  });
   app.addHook('onSend', requestIdHook);
   app.addHook('onRequest', allowedHostsHook(config.allowedHosts));
   if (config.production) app.addHook('onRequest', httpsOnlyHook);
@@ -92,8 +108,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   registerAdmin(app);
   registerStaticRoutes(app);
   registerHealthRoutes(app);
-  app.setNotFoundHandler(() => {
-    throw new NotFound();
-  });
+  // Answered here rather than thrown, so a failure while sending it reaches errorHandler again.
+  app.setNotFoundHandler((request, reply) => errorHandler(new NotFound(), request, reply));
   return app;
 }

@@ -1,6 +1,7 @@
 // Rendering admin pages: the chrome every page shares, breadcrumbs, messages, and redirects.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HTML_TYPE, htmlPageHeaders } from '../html/html-headers.js';
+import { sendRedirect } from '../http/redirect.js';
 import { pageChrome } from '../html/page-chrome.js';
 import { renderTemplate } from '../html/templates.js';
 import type { User } from '../users/user.js';
@@ -50,7 +51,7 @@ export function sendAdminPage(
 
 /** A redirect after a successful POST (303 would do; Django sends 302, so do we). */
 export function redirectTo(reply: FastifyReply, location: string): FastifyReply {
-  return reply.code(302).header('location', location).send();
+  return sendRedirect(reply, 302, location);
 }
 
 /** The submitted form as a record of strings and string arrays (repeated fields). */

@@ -2,6 +2,7 @@
 // tokens and products sections. Every change made here is recorded in the admin log.
 import { parse as parseQueryString } from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { quote } from '../http/iri-to-uri.js';
 import { parseMediaType } from '../http/media-type.js';
 import { browsableApiRenderer } from '../html/browsable-api-renderer.js';
 import { readLoginForm, type LoginErrors } from '../sessions/login-form.js';
@@ -52,7 +53,8 @@ async function adminGuard(request: FastifyRequest, reply: FastifyReply): Promise
   const session = await request.server.sessions.load(request);
   if (session !== null && session.user.isActive && session.user.isStaff) request.user = session.user;
   if (request.user !== null || request.routeOptions.config.adminPublic === true) return undefined;
-  return redirectTo(reply, `${LOGIN}?next=${encodeURIComponent(request.url)}`);
+  // Django's redirect_to_login: `next` quoted with `/` left as it is (QueryDict.urlencode(safe='/')).
+  return redirectTo(reply, `${LOGIN}?next=${quote(request.url)}`);
 }
 
 function nextOf(request: FastifyRequest): string {

@@ -1,18 +1,30 @@
-// The one place errors become responses: DRF's exception handler.
+// The one place errors become responses: DRF's exception handler, and the last resort behind it.
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiError,
   AuthenticationFailed,
   CsrfFailed,
   NotAuthenticated,
+  NotFound,
   ParseError,
   ServiceUnavailable,
   UnsupportedMediaType,
 } from '../errors.js';
+import { alwaysHeaders } from './always-headers.js';
 import { renderInto } from './api-view.js';
 
 /** DRF's JSON media type: no charset parameter (bodies go out as Buffers so Fastify keeps it so). */
 export const JSON_TYPE = 'application/json';
+
+/** The body of every 500: nothing about the fault reaches the client. */
+const SERVER_ERROR = Object.freeze({ detail: 'A server error occurred.' });
+
+// Deliberate per-reply mark (an entry goes with its reply): the replies whose error answer is on
+// its way. Fastify hands an error raised while that answer is sent (an onSend hook failing again,
+// a header Node refuses) to the next error handler of its chain; when that is keygate's again,
+// the mark says the normal way has failed once already.
+const answering = new WeakSet<FastifyReply>();
 
 function fastifyErrorToApiError(error: FastifyError, request: FastifyRequest): ApiError | null {
   switch (error.code) {
@@ -29,6 +41,11 @@ function fastifyErrorToApiError(error: FastifyError, request: FastifyRequest): A
       return new CsrfFailed('CSRF token incorrect.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'too_large', { detail: 'Request body is too large.' });
+    // The router's refusals: a path whose percent-encoding is broken (`/product_api/%ff/`) or whose
+    // lookup is longer than any id. Django decodes what it can and finds nothing: DRF's 404.
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new NotFound();
     default:
       break;
   }
@@ -42,11 +59,53 @@ function fastifyErrorToApiError(error: FastifyError, request: FastifyRequest): A
 }
 
 /**
+ * Writes a JSON answer straight to the socket, past Fastify's reply and every hook, with the
+ * headers the hooks would have added. For answers the normal way cannot give.
+ */
+function writeBareAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const raw = reply.raw;
+  void reply.hijack();
+  for (const name of raw.getHeaderNames()) raw.removeHeader(name);
+  const payload = Buffer.from(JSON.stringify(body));
+  const { production } = request.server.keygate.config;
+  raw.writeHead(status, STATUS_CODES[status] ?? 'Unknown', {
+    ...headers,
+    ...alwaysHeaders({ production, https: request.protocol === 'https', requestId: request.id }),
+    'content-type': JSON_TYPE,
+    'content-length': String(payload.length),
+  });
+  raw.end(payload);
+}
+
+/**
  * Shapes every error: ApiErrors as DRF would answer them (401 carries the first authentication
  * class's WWW-Authenticate, or becomes 403 when it has none), client errors from Fastify as 4xx,
- * anything else as a logged 500 that reveals nothing.
+ * anything else as a logged 500 that reveals nothing. When that answer itself fails on its way
+ * out, a bare 500 is written to the socket: a framework's own error body never reaches a client.
  */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const raw = reply.raw;
+  if (raw.headersSent) {
+    // Part of an answer is on the wire already; another status line would corrupt it.
+    request.log.error({ err: error }, 'error after the response started');
+    raw.destroy();
+    return;
+  }
+  if (answering.has(reply)) {
+    request.log.error({ err: error }, 'error answer failed');
+    writeBareAnswer(request, reply, 500, SERVER_ERROR);
+    return;
+  }
+  answering.add(reply);
+  // A writeHead that threw keeps the reason phrase it chose (a 500 went out as "500 Found").
+  raw.statusMessage = '';
+
   let apiError = error instanceof ApiError ? error : fastifyErrorToApiError(error, request);
   if (apiError === null && request.server.keygate.database.isUnavailable(error)) {
     request.log.warn({ err: error }, 'database unavailable');
@@ -54,10 +113,13 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   if (apiError === null) {
     request.log.error({ err: error }, 'unhandled error');
+    // A new answer, as Django's 500 is: nothing the failed one set carries over (such as a header
+    // value Node refused, which would fail this answer too).
+    for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
     void reply
       .code(500)
       .type(JSON_TYPE)
-      .send(Buffer.from(JSON.stringify({ detail: 'A server error occurred.' })));
+      .send(Buffer.from(JSON.stringify(SERVER_ERROR)));
     return;
   }
   let status = apiError.statusCode;
@@ -73,4 +135,24 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   } else {
     void reply.type(JSON_TYPE).send(Buffer.from(JSON.stringify(apiError.body)));
   }
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors Fastify raises before any route is chosen (broken
+ * percent-encoding in the path, a parameter past `maxParamLength`, a failing constraint). No hook
+ * runs for these requests, so the answer is written with the hooks' headers here, and logged.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  reply.raw.once('finish', () => request.log.info({ req: request, res: reply }, 'request completed'));
+  const apiError = fastifyErrorToApiError(error, request);
+  if (apiError === null) {
+    request.log.error({ err: error }, 'unhandled error');
+    writeBareAnswer(request, reply, 500, SERVER_ERROR);
+    return;
+  }
+  writeBareAnswer(request, reply, apiError.statusCode, apiError.body, apiError.headers);
 }

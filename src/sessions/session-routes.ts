@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requestData } from '../http/body-parsers.js';
 import { parseMediaType } from '../http/media-type.js';
+import { sendRedirect } from '../http/redirect.js';
 import { browsableApiRenderer } from '../html/browsable-api-renderer.js';
 import { HTML_TYPE, htmlPageHeaders } from '../html/html-headers.js';
 import { pageChrome, viewer } from '../html/page-chrome.js';
@@ -45,10 +46,7 @@ function loginPage(request: FastifyRequest, reply: FastifyReply, status: number,
 }
 
 function redirect(reply: FastifyReply, next: unknown): FastifyReply {
-  return reply
-    .code(302)
-    .header('location', localNext(next) ?? DEFAULT_REDIRECT)
-    .send();
+  return sendRedirect(reply, 302, localNext(next) ?? DEFAULT_REDIRECT);
 }
 
 /**

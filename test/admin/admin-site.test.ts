@@ -49,7 +49,8 @@ describeEachDialect('Admin site', (ctx: () => DialectContext) => {
       ]) {
         const response = await client.send({ method: 'GET', url });
         assert.equal(response.statusCode, 302, url);
-        assert.equal(response.headers.location, `/admin/login/?next=${encodeURIComponent(url)}`);
+        // Django's redirect_to_login leaves `/` unescaped in `next`.
+        assert.equal(response.headers.location, `/admin/login/?next=${url}`);
       }
       const page = await client.send({ method: 'GET', url: '/admin/login/?next=/admin/products/' });
       assert.equal(page.statusCode, 200);

@@ -126,7 +126,8 @@ describeEachDialect('Admin: users', (ctx: () => DialectContext) => {
       for (const url of urls) {
         const response = await get(client, url);
         assert.equal(response.statusCode, 302, url);
-        assert.equal(response.headers.location, `/admin/login/?next=${encodeURIComponent(url)}`);
+        // Django's redirect_to_login leaves `/` unescaped in `next`.
+        assert.equal(response.headers.location, `/admin/login/?next=${url}`);
       }
     }
     const csrf = await nonStaff.tokenFrom('/auth/login/');
