@@ -66,3 +66,4 @@ export function assertLoggedIn(response: LightMyRequestResponse): void {
   assert.equal(response.statusCode, 200, response.body);
   assert.match(response.body, /^\{"(token|Token)":"/);
 }
+

@@ -1,7 +1,6 @@
 // Brute-force limits with REDIS_URL set: the counters live in Redis (db 15 here), never in login_failures.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createClient } from 'redis';
 import { ServiceUnavailable } from '../../src/errors.js';
 import { addressScope, userScope } from '../../src/throttle/login-throttle.js';
 import { createRedisFailureStore, redisKey } from '../../src/throttle/redis-failure-store.js';
@@ -16,32 +15,7 @@ import {
   PASSWORD,
   WINDOW_MS,
 } from './login-support.js';
-
-const REDIS_URL = 'redis://127.0.0.1:6379/15';
-
-type Redis = ReturnType<typeof createClient>;
-
-/** A client of the test database (15), connected; null (and a loud warning) when Redis does not answer. */
-async function connectRedis(): Promise<Redis | null> {
-  const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return client;
-  } catch (error) {
-    if (client.isOpen) client.destroy();
-    process.stderr.write(
-      `\n!!! Redis is not reachable at ${REDIS_URL} (${(error as Error).message}).\n` +
-        '!!! Every Redis login-throttle test is SKIPPED, not passed.\n\n',
-    );
-    return null;
-  }
-}
-
-const probe = await connectRedis();
-const REDIS_AVAILABLE = probe !== null;
-if (probe !== null) probe.destroy();
+import { connectRedis, REDIS_AVAILABLE, REDIS_URL, type Redis } from './redis-support.js';
 
 const freshAddress = addressSource(200);
 
