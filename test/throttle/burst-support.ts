@@ -76,18 +76,18 @@ export async function burst(
   guess: (i: number) => Promise<RawResponse>,
   right: () => Promise<RawResponse>,
 ): Promise<BurstResult> {
-  let rightAnswer: Promise<RawResponse> | null = null;
+  const fired: { right: Promise<RawResponse> | null } = { right: null };
   const answers = await Promise.all(
     Array.from({ length: count }, (_, i) =>
       guess(i).then((answer) => {
-        if (answer.status === 429 && rightAnswer === null) rightAnswer = right();
+        if (answer.status === 429 && fired.right === null) fired.right = right();
         return answer;
       }),
     ),
   );
   const statuses = new Map<number, number>();
   for (const answer of answers) statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-  return { statuses, right: rightAnswer === null ? null : await rightAnswer };
+  return { statuses, right: fired.right === null ? null : await fired.right };
 }
 
 /** `{400: 10, 429: 90}`: a burst's statuses for assertion messages. */

@@ -41,7 +41,11 @@ const LIMITS = {
 };
 
 async function createUser(ctx: () => DialectContext, prefix: string, isStaff = false): Promise<string> {
-  const user = await ctx().keygate.users.createUser({ username: uniqueName(prefix), password: PASSWORD, isStaff });
+  const user = await ctx().keygate.users.createUser({
+    username: uniqueName(prefix),
+    password: PASSWORD,
+    isStaff,
+  });
   return user.username;
 }
 
@@ -99,31 +103,40 @@ describeEachDialect(
     });
 
     it('the per-username ceiling holds too: 60 addresses at once, 20 passwords checked', async () => {
-      await spreadBurst(await ctx().listen(), await createUser(ctx, 'spread'), ctx().dialect === 'sqlite' ? 1 : 2);
+      await spreadBurst(
+        await ctx().listen(),
+        await createUser(ctx, 'spread'),
+        ctx().dialect === 'sqlite' ? 1 : 2,
+      );
     });
   },
   { env: LIMITS },
 );
 
-describe('concurrent guesses with the counters in Redis', { skip: REDIS_AVAILABLE ? false : `Redis not reachable at ${REDIS_URL}` }, () => {
-  describeEachDialect(
-    'concurrent guesses over real sockets, Redis',
-    (ctx) => {
-      it('/gettoken/: 100 guesses at once, 10 passwords checked, the right one in the burst refused', async () => {
-        await tokenBurst(await ctx().listen(), await createUser(ctx, 'burst'));
-      });
+describe(
+  'concurrent guesses with the counters in Redis',
+  { skip: REDIS_AVAILABLE ? false : `Redis not reachable at ${REDIS_URL}` },
+  () => {
+    describeEachDialect(
+      'concurrent guesses over real sockets, Redis',
+      (ctx) => {
+        it('/gettoken/: 100 guesses at once, 10 passwords checked, the right one in the burst refused', async () => {
+          await tokenBurst(await ctx().listen(), await createUser(ctx, 'burst'));
+        });
 
-      it('the per-username ceiling holds too: 60 addresses at once, 20 passwords checked', async () => {
-        await spreadBurst(await ctx().listen(), await createUser(ctx, 'spread'), 3);
-      });
-    },
-    { env: { ...LIMITS, REDIS_URL }, dialects: ['sqlite'] },
-  );
-});
+        it('the per-username ceiling holds too: 60 addresses at once, 20 passwords checked', async () => {
+          await spreadBurst(await ctx().listen(), await createUser(ctx, 'spread'), 3);
+        });
+      },
+      { env: { ...LIMITS, REDIS_URL }, dialects: ['sqlite'] },
+    );
+  },
+);
 
 describe('concurrent guesses against `keygate serve --workers 2`', () => {
   for (const dialect of ['sqlite', 'postgres'] as const) {
-    const skip = dialect === 'postgres' && !POSTGRES_AVAILABLE ? `PostgreSQL not reachable at ${PG_ADMIN_URL}` : false;
+    const skip =
+      dialect === 'postgres' && !POSTGRES_AVAILABLE ? `PostgreSQL not reachable at ${PG_ADMIN_URL}` : false;
     it(`[${dialect}] 100 guesses at once over two processes, 10 passwords checked`, { skip }, async () => {
       const database = await createTestDatabase(dialect);
       let server: ServeProcess | null = null;
