@@ -58,8 +58,8 @@ return 0
  * when two logins race; ARGV[2] is the milliseconds until then (the key's expiry).
  */
 const REMEMBER_SCRIPT = `
-local until = tonumber(redis.call('GET', KEYS[1]))
-if until and until >= tonumber(ARGV[1]) then return 0 end
+local stored = tonumber(redis.call('GET', KEYS[1]))
+if stored and stored >= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 `;
