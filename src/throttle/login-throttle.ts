@@ -110,30 +110,29 @@ export function createLoginThrottle(deps: LoginThrottleDeps): LoginThrottle {
   const pruneEvery = deps.pruneEvery ?? 100;
   const windowMs = windowSeconds * 1000;
 
-  /** An attempt's counters, most specific first, and what is known about its client. */
+  /**
+   * An attempt's counters, most specific first, and its known-address record: its digest (null when
+   * there is no ceiling, which is all a known address is exempt from) and until when it is known.
+   */
   async function plan(attempt: LoginAttempt, at: number) {
     const { username, address } = attempt;
     const counters: Counter[] = [];
+    const knownDigest = perUserTotal > 0 ? knownAddressDigest(knownAddressKey, username, address) : null;
     const device = devices.deviceOf(attempt.deviceCookie, username);
     if (device !== null) {
       // A browser that has logged in as this username: its own budget, and nothing else. Strangers'
       // failures (the username's, the address's) do not lock it out; the cookie cannot be forged,
       // and is only ever issued after the right password.
       if (perUser > 0) counters.push({ scope: deviceScope(device), limit: perUser, onSuccess: 'clear' });
-      return {
-        counters,
-        knownDigest: knownAddressDigest(knownAddressKey, username, address),
-        knownUntil: null,
-      };
+      return { counters, knownDigest, knownUntil: null };
     }
-    const knownDigest = knownAddressDigest(knownAddressKey, username, address);
-    const knownUntil = await failures.knownUntil(knownDigest);
+    const knownUntil = knownDigest === null ? null : await failures.knownUntil(knownDigest);
     if (perUser > 0) {
       counters.push({ scope: userAddressScope(username, address), limit: perUser, onSuccess: 'clear' });
     }
     // The username's ceiling binds only addresses that have never logged in as it: a known address
     // keeps its own budget however many strangers have failed.
-    if (perUserTotal > 0 && !(knownUntil !== null && knownUntil > at)) {
+    if (knownDigest !== null && !(knownUntil !== null && knownUntil > at)) {
       counters.push({ scope: userScope(username), limit: perUserTotal, onSuccess: 'release' });
     }
     if (perAddress > 0 && address !== '') {
@@ -203,7 +202,8 @@ export function createLoginThrottle(deps: LoginThrottleDeps): LoginThrottle {
           ? failures.clear(r.counter.scope)
           : failures.release(r.counter.scope, r.windowStarted),
       );
-      if (knownUntil === null || knownUntil - at < KNOWN_ADDRESS_MS - KNOWN_ADDRESS_REFRESH_MS) {
+      const stale = knownUntil === null || knownUntil - at < KNOWN_ADDRESS_MS - KNOWN_ADDRESS_REFRESH_MS;
+      if (knownDigest !== null && stale) {
         settled.push(failures.remember(knownDigest, at + KNOWN_ADDRESS_MS, at));
       }
       await Promise.all(settled);
