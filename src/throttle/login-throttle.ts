@@ -111,34 +111,26 @@ export function createLoginThrottle(deps: LoginThrottleDeps): LoginThrottle {
   const windowMs = windowSeconds * 1000;
 
   /**
-   * An attempt's counters, most specific first, and its known-address record: its digest (null when
-   * there is no ceiling, which is all a known address is exempt from) and until when it is known.
+   * The counters an attempt is counted in whoever its client is: a browser's device cookie valid
+   * for this username is its own budget, and nothing else (strangers' failures, the username's or
+   * the address's, do not lock it out; the cookie cannot be forged, and is only ever issued after
+   * the right password). Any other client: the username at this address, and the address.
    */
-  async function plan(attempt: LoginAttempt, at: number) {
+  function clientCounters(attempt: LoginAttempt): { counters: Counter[]; trustedDevice: boolean } {
     const { username, address } = attempt;
     const counters: Counter[] = [];
-    const knownDigest = perUserTotal > 0 ? knownAddressDigest(knownAddressKey, username, address) : null;
     const device = devices.deviceOf(attempt.deviceCookie, username);
     if (device !== null) {
-      // A browser that has logged in as this username: its own budget, and nothing else. Strangers'
-      // failures (the username's, the address's) do not lock it out; the cookie cannot be forged,
-      // and is only ever issued after the right password.
       if (perUser > 0) counters.push({ scope: deviceScope(device), limit: perUser, onSuccess: 'clear' });
-      return { counters, knownDigest, knownUntil: null };
+      return { counters, trustedDevice: true };
     }
-    const knownUntil = knownDigest === null ? null : await failures.knownUntil(knownDigest);
     if (perUser > 0) {
       counters.push({ scope: userAddressScope(username, address), limit: perUser, onSuccess: 'clear' });
-    }
-    // The username's ceiling binds only addresses that have never logged in as it: a known address
-    // keeps its own budget however many strangers have failed.
-    if (knownDigest !== null && !(knownUntil !== null && knownUntil > at)) {
-      counters.push({ scope: userScope(username), limit: perUserTotal, onSuccess: 'release' });
     }
     if (perAddress > 0 && address !== '') {
       counters.push({ scope: addressScope(address), limit: perAddress, onSuccess: 'release' });
     }
-    return { counters, knownDigest, knownUntil };
+    return { counters, trustedDevice: false };
   }
 
   /** Gives back reservations (a refused or failed-to-run attempt must not keep pushing counters). */
@@ -147,27 +139,65 @@ export function createLoginThrottle(deps: LoginThrottleDeps): LoginThrottle {
   }
 
   /**
-   * Counts the attempt in each counter, one atomic increment each, in order; the count an increment
-   * returns decides. Past a limit: gives back every reservation taken and throws Throttled.
+   * Counts the attempt in each of `counters`, one atomic increment each (at once: none waits for
+   * another); the count each increment returns decides. When one is past its limit, or the store
+   * fails, gives back every reservation taken, `held` ones included, and throws (Throttled, with
+   * the longest wait of the counters that refused).
    */
-  async function reserve(counters: readonly Counter[], at: number): Promise<Reservation[]> {
-    const taken: Reservation[] = [];
-    try {
-      for (const counter of counters) {
-        const count = await failures.increment(counter.scope, at, at - windowMs);
-        taken.push({ counter, windowStarted: count.windowStarted });
-        if (count.failures > counter.limit) {
-          const waitMs = count.windowStarted + windowMs - at;
-          // Whole seconds until the window that refused ends: at least 1, never past one window.
-          throw new Throttled(Math.min(windowSeconds, Math.max(1, Math.ceil(waitMs / 1000))));
-        }
+  async function reserve(
+    counters: readonly Counter[],
+    at: number,
+    held: readonly Reservation[] = [],
+  ): Promise<Reservation[]> {
+    const results = await Promise.allSettled(
+      counters.map((counter) => failures.increment(counter.scope, at, at - windowMs)),
+    );
+    const taken = [...held];
+    let failed: PromiseRejectedResult | null = null;
+    let refusedFor: number | null = null;
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'rejected') {
+        failed ??= result;
+        continue;
       }
-    } catch (error) {
-      // Best effort: when the store itself failed, the original error is the one to report.
-      await giveBack(taken).catch(() => undefined);
-      throw error;
+      const counter = counters[i]!;
+      const { failures: count, windowStarted } = result.value;
+      taken.push({ counter, windowStarted });
+      if (count > counter.limit) refusedFor = Math.max(refusedFor ?? 0, windowStarted + windowMs - at);
     }
-    return taken;
+    if (failed === null && refusedFor === null) return taken;
+    // Best effort: when the store itself failed, the original error is the one to report.
+    await giveBack(taken).catch(() => undefined);
+    if (failed !== null) throw failed.reason;
+    // Whole seconds until the window that refused ends: at least 1, never past one window.
+    throw new Throttled(Math.min(windowSeconds, Math.max(1, Math.ceil((refusedFor ?? 0) / 1000))));
+  }
+
+  /**
+   * Reserves the attempt: its client's counters while the known-address record is read (neither
+   * waits for the other), then — for a client without a device cookie, from an address that has
+   * never logged in as this username — the username's ceiling. Returns the reservations and the
+   * known-address record (digest null when there is no ceiling: all a known address is spared).
+   */
+  async function reserveAttempt(attempt: LoginAttempt, at: number) {
+    const { username, address } = attempt;
+    const knownDigest = perUserTotal > 0 ? knownAddressDigest(knownAddressKey, username, address) : null;
+    const { counters, trustedDevice } = clientCounters(attempt);
+    const [known, first] = await Promise.allSettled([
+      knownDigest === null ? null : failures.knownUntil(knownDigest),
+      reserve(counters, at),
+    ]);
+    if (first.status === 'rejected') throw first.reason;
+    if (known.status === 'rejected') {
+      await giveBack(first.value).catch(() => undefined);
+      throw known.reason;
+    }
+    const knownUntil = known.value;
+    if (knownDigest === null || trustedDevice || (knownUntil !== null && knownUntil > at)) {
+      return { reservations: first.value, knownDigest, knownUntil };
+    }
+    const ceiling: Counter = { scope: userScope(username), limit: perUserTotal, onSuccess: 'release' };
+    return { reservations: await reserve([ceiling], at, first.value), knownDigest, knownUntil };
   }
 
   async function pruneExpired(): Promise<number> {
@@ -180,8 +210,7 @@ export function createLoginThrottle(deps: LoginThrottleDeps): LoginThrottle {
     devices,
     async guard<T>(attempt: LoginAttempt, verify: () => Promise<T | null>): Promise<T | null> {
       const at = now();
-      const { counters, knownDigest, knownUntil } = await plan(attempt, at);
-      const reservations = await reserve(counters, at);
+      const { reservations, knownDigest, knownUntil } = await reserveAttempt(attempt, at);
       let result: T | null;
       try {
         result = await verify();

@@ -53,13 +53,13 @@ describeEachDialect(
     const createUser = async (prefix: string) =>
       (await ctx().keygate.users.createUser({ username: uniqueName(prefix), password: PASSWORD })).username;
 
-    it("an attempt the ceiling refuses gives back its place in the address's own counter, and never reaches the address's", async () => {
+    it('an attempt the ceiling refuses gives back its places in the address counters', async () => {
       const alice = await createUser('alice');
       for (let i = 0; i < TOTAL; i++) assertInvalid(await login(ctx, alice, 'wrong', freshAddress()));
       const late = freshAddress();
       for (let i = 0; i < 4; i++) assertThrottled(await login(ctx, alice, 'wrong', late));
       assert.equal((await failures(ctx, userAddressScope(alice, late))) ?? 0, 0);
-      assert.equal(await failures(ctx, addressScope(late)), undefined);
+      assert.equal((await failures(ctx, addressScope(late))) ?? 0, 0);
       assert.equal(await failures(ctx, userScope(alice)), TOTAL);
     });
 
