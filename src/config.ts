@@ -32,8 +32,13 @@ export interface Config {
   readonly databasePoolSize: number;
   /** How long a token lookup is reused in a process (0: never); see TokenCache. */
   readonly tokenCacheMs: number;
-  /** Brute-force limits on password logins: failures allowed per window (0 turns a limit off). */
+  /**
+   * Brute-force limits on password logins, failures allowed per window (0 turns a limit off): per
+   * username per client (address, or browser device cookie); per username from addresses that
+   * have never logged in as it; per address whatever the username.
+   */
   readonly loginFailuresPerUser: number;
+  readonly loginFailuresPerUserTotal: number;
   readonly loginFailuresPerAddress: number;
   readonly loginFailureWindowSeconds: number;
   /** Redis for the login failure counters instead of the database; null keeps them in the database. */
@@ -112,7 +117,14 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'LOGIN_FAILURES_PER_USER',
     default: '10',
-    description: 'failed password logins per username per window before 429 (0: no limit)',
+    description:
+      'failed password logins per username per client (address, or browser device cookie) per window before 429 (0: no limit)',
+  },
+  {
+    name: 'LOGIN_FAILURES_PER_USER_TOTAL',
+    default: '100',
+    description:
+      'failed password logins per username per window from addresses that never logged in as it, before they get 429 (0: no limit)',
   },
   {
     name: 'LOGIN_FAILURES_PER_ADDRESS',
@@ -381,6 +393,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerUser: parseInteger(
       'LOGIN_FAILURES_PER_USER',
       pick(env, 'LOGIN_FAILURES_PER_USER') ?? '10',
+      0,
+      1_000_000,
+    ),
+    loginFailuresPerUserTotal: parseInteger(
+      'LOGIN_FAILURES_PER_USER_TOTAL',
+      pick(env, 'LOGIN_FAILURES_PER_USER_TOTAL') ?? '100',
       0,
       1_000_000,
     ),

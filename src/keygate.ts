@@ -7,7 +7,9 @@ import type { Config } from './config.js';
 import { openDatabase, type KeygateDatabase } from './db/database.js';
 import { createSessionRepository, type SessionRepository } from './sessions/session-repository.js';
 import { registerSessionInvalidation } from './sessions/session-signals.js';
+import { derivedSecret } from './sessions/signing-secret.js';
 import { EventBus } from './signals/event-bus.js';
+import { createDeviceCookies } from './throttle/device-cookie.js';
 import { createLoginFailureRepository } from './throttle/login-failure-repository.js';
 import type { LoginFailureStore } from './throttle/login-failure-store.js';
 import { createLoginThrottle, loginLimits, type LoginThrottle } from './throttle/login-throttle.js';
@@ -27,8 +29,8 @@ export interface Keygate {
   /** The deliberate cache of token lookups behind `tokens.authenticate` (TOKEN_CACHE_MS). */
   readonly tokenCache: TokenCache;
   /**
-   * Brute-force limits for every password login: counters shared by all processes, in Redis when
-   * REDIS_URL is set, else in the database.
+   * Brute-force limits for every password login: counters and known addresses shared by all
+   * processes, in Redis when REDIS_URL is set, else in the database.
    */
   readonly throttle: LoginThrottle;
   /** Browser sessions (the HTTP side is `app.sessions`); shared by all processes through the database. */
@@ -62,7 +64,12 @@ export function openKeygate(config: Config): Keygate {
     config.redisUrl === null
       ? createLoginFailureRepository(database.db)
       : createRedisFailureStore(config.redisUrl);
-  const throttle = createLoginThrottle({ failures, ...loginLimits(config) });
+  const throttle = createLoginThrottle({
+    failures,
+    ...loginLimits(config),
+    devices: createDeviceCookies(derivedSecret(config, 'device-cookies')),
+    knownAddressKey: derivedSecret(config, 'known-addresses'),
+  });
   const sessions = createSessionRepository(database.db);
   if (config.autoCreateToken) registerAutoCreateToken(events, tokens);
   registerSessionInvalidation(events, sessions);

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
         databasePoolSize: 10,
         tokenCacheMs: 1000,
         loginFailuresPerUser: 10,
+        loginFailuresPerUserTotal: 100,
         loginFailuresPerAddress: 50,
         loginFailureWindowSeconds: 900,
         redisUrl: null,

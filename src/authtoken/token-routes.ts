@@ -1,5 +1,11 @@
 // POST /gettoken/ (DRF's obtain_auth_token) and POST /customtoken/ (the seed's CustomAuthToken).
-import type { FastifyInstance, FastifySchema } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+  HookHandlerDoneFunction,
+} from 'fastify';
 import { AllowAny } from '../auth/permissions.js';
 import { registerApiView } from '../http/api-view.js';
 import { requestData } from '../http/body-parsers.js';
@@ -76,6 +82,12 @@ const VIEWS: readonly TokenView[] = [
   },
 ];
 
+/** Marks an answer as never to be stored by any cache. */
+function noStore(_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  void reply.header('cache-control', 'no-store');
+  done();
+}
+
 function postSchema(view: TokenView): FastifySchema {
   return {
     tags: ['authtoken'],
@@ -91,10 +103,20 @@ function postSchema(view: TokenView): FastifySchema {
  * Registers the token endpoints. Like DRF's ObtainAuthToken they authenticate nobody (a Token
  * header is ignored), allow anyone, render JSON only and parse forms, multipart and JSON. The
  * key comes from the token service: under `drf` the user's one token, under `hashed` a new one.
- * keygate adds the brute-force limit: past it the password is not even checked (429, Retry-After).
+ * keygate adds the brute-force limit: past it the password is not even checked (429, Retry-After);
+ * and `Cache-Control: no-store`, since the answer is a credential.
  */
 export function registerTokenRoutes(app: FastifyInstance): void {
   const { users, tokens, throttle } = app.keygate;
+  // A 200 carries a key: no cache (browser, proxy) may keep it; errors get the header too, harmlessly.
+  // Added to these routes' own onRequest hooks as they are registered (API view handlers return
+  // data and never see the reply), so no other route pays for it.
+  const tokenUrls = new Set(VIEWS.flatMap((view) => [view.url, view.url.slice(0, -1)]));
+  app.addHook('onRoute', (route) => {
+    if (!tokenUrls.has(route.url)) return;
+    const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
+    route.onRequest = [noStore, ...own];
+  });
   for (const view of VIEWS) {
     registerApiView(app, {
       name: view.name,
@@ -108,7 +130,8 @@ export function registerTokenRoutes(app: FastifyInstance): void {
         async POST(request) {
           const address = request.ip;
           const user = await authenticateCredentials(requestData(request), async (username, password) => {
-            const found = await throttle.guard(username, address, () =>
+            // API clients rarely keep cookies: no device cookie, the address is the client.
+            const found = await throttle.guard({ username, address }, () =>
               users.authenticate(username, password),
             );
             // Never the password: the redaction list is a second line of defence, not the first.

@@ -9,6 +9,7 @@ import { adminLog } from './migrations/0004-admin-log.js';
 import { productCount } from './migrations/0005-product-count.js';
 import { usernamePrefixIndex } from './migrations/0006-username-prefix-index.js';
 import { authChangeNotify } from './migrations/0007-auth-change-notify.js';
+import { loginKnownAddresses } from './migrations/0008-login-known-addresses.js';
 
 /** Every migration, in the order it applies. Names are permanent once released. */
 const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
@@ -19,6 +20,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['0005-product-count', productCount],
   ['0006-username-prefix-index', usernamePrefixIndex],
   ['0007-auth-change-notify', authChangeNotify],
+  ['0008-login-known-addresses', loginKnownAddresses],
 ];
 
 function migratorFor(database: KeygateDatabase): Migrator {

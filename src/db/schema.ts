@@ -59,6 +59,7 @@ export interface Database {
   tokens: TokensTable;
   products: ProductsTable;
   login_failures: LoginFailuresTable;
+  login_known_addresses: LoginKnownAddressesTable;
   sessions: SessionsTable;
   admin_log: AdminLogTable;
 }
@@ -81,6 +82,13 @@ export interface LoginFailuresTable {
 }
 
 export type LoginFailureRow = Selectable<LoginFailuresTable>;
+
+/** (username, client address) pairs that have logged in, by keyed digest only, and when each is forgotten. */
+export interface LoginKnownAddressesTable {
+  digest: string;
+  /** Milliseconds since the epoch. */
+  expires_at: number;
+}
 
 /** Browser sessions: `id` is the SHA-256 hex digest of the session key the cookie carries. */
 export interface SessionsTable {

@@ -1,7 +1,9 @@
-// A password login from a page (the browsable API's and the admin's): the shared brute-force limit,
-// Django's messages, a warning in the log for each failure, and the session started on success.
+// A password login from a page (the browsable API's and the admin's): the shared brute-force limit
+// with the browser's device cookie, Django's messages, a warning in the log for each failure, and
+// the session started (and a new device cookie set) on success.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Throttled } from '../errors.js';
+import { DEVICE_COOKIE, deviceCookieOptions } from '../throttle/device-cookie.js';
 import type { User } from '../users/user.js';
 import type { LoginInput } from './login-form.js';
 
@@ -20,9 +22,10 @@ export interface LoginKind {
 }
 
 /**
- * Checks `input` through `keygate.throttle.guard` (failures per username and per address, before any
- * hashing) and, on success, starts a new session and records the login. A locked-out login sets
- * the Retry-After header on `reply`.
+ * Checks `input` through `keygate.throttle.guard` (reserved in its counters before any hashing; a
+ * valid device cookie for the username gives the browser its own budget) and, on success, sets a
+ * new device cookie, starts a new session and records the login. A locked-out login sets the
+ * Retry-After header on `reply`.
  */
 export async function passwordLogin(
   request: FastifyRequest,
@@ -30,10 +33,15 @@ export async function passwordLogin(
   input: LoginInput,
   kind: LoginKind,
 ): Promise<LoginOutcome> {
-  const { users, throttle } = request.server.keygate;
+  const { users, throttle, config } = request.server.keygate;
   let user: User | null;
   try {
-    user = await throttle.guard(input.username, request.ip, async () => {
+    const attempt = {
+      username: input.username,
+      address: request.ip,
+      deviceCookie: request.cookies[DEVICE_COOKIE],
+    };
+    user = await throttle.guard(attempt, async () => {
       const found = await users.authenticate(input.username, input.password);
       return found !== null && (kind.accept?.(found) ?? true) ? found : null;
     });
@@ -51,6 +59,12 @@ export async function passwordLogin(
     request.log.warn({ username: input.username, address: request.ip }, kind.logMessage);
     return { user: null, status: 200, error: kind.invalid };
   }
+  // A new device cookie on every success (OWASP): this browser keeps its own budget for this username.
+  void reply.setCookie(
+    DEVICE_COOKIE,
+    throttle.devices.issue(input.username),
+    deviceCookieOptions(config.production),
+  );
   await request.server.sessions.start(request, reply, user);
   await users.touchLastLogin(user);
   return { user };

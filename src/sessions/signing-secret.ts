@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 const PROCESS_SECRET = randomBytes(32).toString('base64url');
 
 /** What a derived key is for; each use gets its own key (Django's salted HMACs). */
-export type SecretPurpose = 'cookie-signing' | 'csrf-tokens';
+export type SecretPurpose = 'cookie-signing' | 'csrf-tokens' | 'device-cookies' | 'known-addresses';
 
 /** The key for `purpose`: an HMAC of SECRET_KEY (else this process's random secret) and the purpose. */
 export function derivedSecret(config: Config, purpose: SecretPurpose): string {

@@ -1,4 +1,5 @@
-// The brute-force counters in Redis (REDIS_URL): one hash per scope that expires with its window.
+// The brute-force counters in Redis (REDIS_URL): one hash per scope that expires with its window, and
+// one key per known address that expires when it is forgotten.
 import { createClient } from 'redis';
 import { ServiceUnavailable } from '../errors.js';
 import type { FailureCount, LoginFailureStore, StoredFailureCount } from './login-failure-store.js';
@@ -9,6 +10,14 @@ export const REDIS_KEY_PREFIX = 'keygate:login-failures:';
 /** The Redis key of a scope's counter. */
 export function redisKey(scope: string): string {
   return `${REDIS_KEY_PREFIX}${scope}`;
+}
+
+/** Every known address's key starts with this; the rest is its digest. */
+export const REDIS_KNOWN_PREFIX = 'keygate:login-known:';
+
+/** The Redis key of a known address. */
+export function redisKnownKey(digest: string): string {
+  return `${REDIS_KNOWN_PREFIX}${digest}`;
 }
 
 /**
@@ -26,6 +35,33 @@ end
 redis.call('HSET', KEYS[1], 'failures', 1, 'started', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {1, ARGV[1]}
+`;
+
+/**
+ * Takes back one increment, atomically: subtracts one if the counter is still in the window the
+ * increment counted in (started ARGV[1]) and above zero; a new window or a cleared counter has
+ * nothing of it left.
+ */
+const RELEASE_SCRIPT = `
+local started = redis.call('HGET', KEYS[1], 'started')
+if started and tonumber(started) == tonumber(ARGV[1]) then
+  local failures = tonumber(redis.call('HGET', KEYS[1], 'failures'))
+  if failures and failures > 0 then
+    redis.call('HINCRBY', KEYS[1], 'failures', -1)
+  end
+end
+return 0
+`;
+
+/**
+ * Remembers a known address until ARGV[1] (epoch milliseconds), atomically keeping the later date
+ * when two logins race; ARGV[2] is the milliseconds until then (the key's expiry).
+ */
+const REMEMBER_SCRIPT = `
+local stored = tonumber(redis.call('GET', KEYS[1]))
+if stored and stored >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
 `;
 
 /** Bounds on waiting for Redis; past them a login answers 503 rather than hang. */
@@ -135,11 +171,32 @@ export function createRedisFailureStore(url: string, options: RedisStoreOptions 
       return { failures: Number(reply[0]), windowStarted: Number(reply[1]) };
     },
 
+    async release(scope: string, windowStarted: number): Promise<void> {
+      await run((redis) =>
+        redis.eval(RELEASE_SCRIPT, { keys: [redisKey(scope)], arguments: [String(windowStarted)] }),
+      );
+    },
+
     async clear(scope: string): Promise<void> {
       await run((redis) => redis.del(redisKey(scope)));
     },
 
-    /** Nothing to do: every counter expires with its window (PEXPIRE). */
+    async knownUntil(digest: string): Promise<number | null> {
+      const value = await run((redis) => redis.get(redisKnownKey(digest)));
+      return value === null ? null : Number(value);
+    },
+
+    async remember(digest: string, until: number, now: number): Promise<void> {
+      const ttl = Math.max(1, until - now);
+      await run((redis) =>
+        redis.eval(REMEMBER_SCRIPT, {
+          keys: [redisKnownKey(digest)],
+          arguments: [String(until), String(ttl)],
+        }),
+      );
+    },
+
+    /** Nothing to do: every counter and known address expires by itself (PEXPIRE, SET PX). */
     prune(): Promise<number> {
       return Promise.resolve(0);
     },

@@ -3,9 +3,13 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import type { DialectContext } from '../helpers.js';
 
-/** Small limits so that tests reach them quickly. */
+/**
+ * Small limits so that tests reach them quickly: 3 per username per client (address or device
+ * cookie), 6 per username from never-seen addresses, 5 per address.
+ */
 export const LIMITS = {
   LOGIN_FAILURES_PER_USER: '3',
+  LOGIN_FAILURES_PER_USER_TOTAL: '6',
   LOGIN_FAILURES_PER_ADDRESS: '5',
   LOGIN_FAILURE_WINDOW: '60',
 };

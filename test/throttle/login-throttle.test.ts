@@ -1,11 +1,18 @@
-// Brute-force limits on /gettoken/ and /customtoken/: counted per username and per address, in the database.
+// Brute-force limits on /gettoken/ and /customtoken/: counted per username and address, per username
+// (never-seen addresses) and per address, in the database.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { before, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { createLoginFailureRepository } from '../../src/throttle/login-failure-repository.js';
-import { addressScope, createLoginThrottle, userScope } from '../../src/throttle/login-throttle.js';
+import { createDeviceCookies } from '../../src/throttle/device-cookie.js';
+import {
+  addressScope,
+  createLoginThrottle,
+  userAddressScope,
+  userScope,
+} from '../../src/throttle/login-throttle.js';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
 import {
   addressSource,
@@ -52,41 +59,50 @@ describeEachDialect(
       bystander = await createUser('bystander');
     });
 
-    it('N bad passwords are 400s, the next is 429 — even with the right password — on both endpoints', async () => {
-      const address = freshAddress();
-      const urls = ['/gettoken/', '/customtoken/', '/gettoken/'];
-      for (const url of urls) assertInvalid(await login(ctx, victim, 'wrong horse', address, url));
+    let lockedAddress: string;
 
-      const retryAfter = assertThrottled(await login(ctx, victim, 'wrong horse', address));
+    it('N bad passwords from an address are 400s, the next from it is 429 — even with the right password — on both endpoints', async () => {
+      lockedAddress = freshAddress();
+      const urls = ['/gettoken/', '/customtoken/', '/gettoken/'];
+      for (const url of urls) assertInvalid(await login(ctx, victim, 'wrong horse', lockedAddress, url));
+
+      const retryAfter = assertThrottled(await login(ctx, victim, 'wrong horse', lockedAddress));
       assert.ok(retryAfter >= 55, `Retry-After ${retryAfter} should be about the whole 60 s window`);
       for (const url of ['/gettoken/', '/customtoken/']) {
-        assertThrottled(await login(ctx, victim, PASSWORD, address, url));
-        // Locked per username: another address does not help either.
-        assertThrottled(await login(ctx, victim, PASSWORD, freshAddress(), url));
+        assertThrottled(await login(ctx, victim, PASSWORD, lockedAddress, url));
       }
-      // The lockout answers without checking the password: no 429 was counted as a failure.
+      // The lockout answers without checking the password: no 429 was counted as a failure, in the
+      // username-and-address counter nor in the username's ceiling.
+      assert.equal((await counter(ctx, userAddressScope(victim, lockedAddress)))?.failures, 3);
       assert.equal((await counter(ctx, userScope(victim)))?.failures, 3);
     });
 
+    it('a username locked out at one address still logs in from another: no denial of service', async () => {
+      // This asserted the opposite before: three failures from anywhere locked the username
+      // everywhere. Now the username's limit is per client; strangers share only the ceiling (6 here).
+      assertLoggedIn(await login(ctx, victim, PASSWORD, freshAddress()));
+      assertLoggedIn(await login(ctx, victim, PASSWORD, freshAddress(), '/customtoken/'));
+      assertThrottled(await login(ctx, victim, PASSWORD, lockedAddress));
+    });
+
     it('while one user is locked out, another user from another address logs in', async () => {
-      const address = freshAddress();
-      assertThrottled(await login(ctx, victim, PASSWORD, address));
+      assertThrottled(await login(ctx, victim, PASSWORD, lockedAddress));
       assertLoggedIn(await login(ctx, bystander, PASSWORD, freshAddress()));
       assertLoggedIn(await login(ctx, bystander, PASSWORD, freshAddress(), '/customtoken/'));
     });
 
     it('a locked-out attempt costs no password hashing', async () => {
-      const elapsed = async (username: string): Promise<number> => {
+      const elapsed = async (username: string, address: string): Promise<number> => {
         const start = performance.now();
-        await login(ctx, username, 'wrong horse', freshAddress());
+        await login(ctx, username, 'wrong horse', address);
         return performance.now() - start;
       };
       let throttled = 0;
       let checked = 0;
-      await elapsed(victim);
+      await elapsed(victim, lockedAddress);
       for (let i = 0; i < 3; i++) {
-        throttled += await elapsed(victim);
-        checked += await elapsed(uniqueName('ghost'));
+        throttled += await elapsed(victim, lockedAddress);
+        checked += await elapsed(uniqueName('ghost'), freshAddress());
       }
       assert.ok(
         throttled < checked * 0.5,
@@ -94,14 +110,16 @@ describeEachDialect(
       );
     });
 
-    it("a successful login clears the username's counter, never the address's", async () => {
+    it("a successful login clears its client's counter, never the address's or the username's ceiling", async () => {
       const user = await createUser('forgetful');
       const first = freshAddress();
       assertInvalid(await login(ctx, user, 'wrong 1', first));
       assertInvalid(await login(ctx, user, 'wrong 2', first));
       assertLoggedIn(await login(ctx, user, PASSWORD, first));
-      assert.equal(await counter(ctx, userScope(user)), undefined);
+      assert.equal(await counter(ctx, userAddressScope(user, first)), undefined);
       assert.equal((await counter(ctx, addressScope(first)))?.failures, 2);
+      // Clearing the ceiling would let every login of the user's reset what strangers have spent.
+      assert.equal((await counter(ctx, userScope(user)))?.failures, 2);
 
       // The per-user count starts again from zero: three more failures before the 429.
       const second = freshAddress();
@@ -146,6 +164,7 @@ describeEachDialect(
         }
       }
       assert.equal(await counter(ctx, userScope(user)), undefined);
+      assert.equal(await counter(ctx, userAddressScope(user, address)), undefined);
       assert.equal(await counter(ctx, addressScope(address)), undefined);
       assertLoggedIn(await login(ctx, user, PASSWORD, address));
     });
@@ -156,11 +175,13 @@ describeEachDialect(
       for (let i = 0; i < 3; i++) assertInvalid(await login(ctx, user, 'wrong horse', address));
       assertThrottled(await login(ctx, user, PASSWORD, address));
 
-      await travel(ctx, [userScope(user), addressScope(address)], WINDOW_MS + 1);
+      const own = userAddressScope(user, address);
+      await travel(ctx, [own, userScope(user), addressScope(address)], WINDOW_MS + 1);
       assertInvalid(await login(ctx, user, 'wrong again', address));
-      const restarted = await counter(ctx, userScope(user));
+      const restarted = await counter(ctx, own);
       assert.equal(restarted?.failures, 1);
       assert.ok(Math.abs(Date.now() - Number(restarted?.window_started)) < 10_000, 'a new window starts now');
+      assert.equal((await counter(ctx, userScope(user)))?.failures, 1);
       assert.equal((await counter(ctx, addressScope(address)))?.failures, 1);
 
       assertLoggedIn(await login(ctx, user, PASSWORD, address));
@@ -169,7 +190,7 @@ describeEachDialect(
       assertThrottled(await login(ctx, user, PASSWORD, address));
 
       // Late in the window, Retry-After is the time left, rounded up.
-      await travel(ctx, [userScope(user)], WINDOW_MS - 2_500);
+      await travel(ctx, [own], WINDOW_MS - 2_500);
       const retryAfter = assertThrottled(await login(ctx, user, PASSWORD, address));
       assert.ok(retryAfter >= 1 && retryAfter <= 3, `Retry-After ${retryAfter}`);
     });
@@ -178,9 +199,11 @@ describeEachDialect(
       const address = freshAddress();
       const long = `long_${'x'.repeat(1000)}`;
       for (let i = 0; i < 3; i++) assertInvalid(await login(ctx, long, 'wrong horse', address));
-      assertThrottled(await login(ctx, long, 'wrong horse', freshAddress()));
+      assertThrottled(await login(ctx, long, 'wrong horse', address));
       assert.match(userScope(long), /^user#sha256:[0-9a-f]{64}$/);
+      assert.match(userAddressScope(long, address), /^user\+addr:[0-9a-f]{64}$/);
       assert.equal((await counter(ctx, userScope(long)))?.failures, 3);
+      assert.equal((await counter(ctx, userAddressScope(long, address)))?.failures, 3);
     });
 
     it('a failed login is logged at warn with username and address, never the password', async () => {
@@ -230,7 +253,7 @@ describeEachDialect(
       assert.equal((await counter(ctx, scope))?.failures, 25);
     });
 
-    it('recording a failure now and then deletes expired counters', async () => {
+    it('a failed login now and then deletes expired counters and known addresses', async () => {
       const db = ctx().keygate.database.db;
       const now = Date.now();
       const stale = [uniqueName('user:stale'), uniqueName('addr:stale')];
@@ -242,17 +265,38 @@ describeEachDialect(
           { scope: live, failures: 2, window_started: now - WINDOW_MS + 5_000 },
         ])
         .execute();
+      const [forgotten, remembered] = [uniqueName('forgotten'), uniqueName('remembered')];
+      await db
+        .insertInto('login_known_addresses')
+        .values([
+          { digest: forgotten, expires_at: now - 1 },
+          { digest: remembered, expires_at: now + 60_000 },
+        ])
+        .execute();
       const throttle = createLoginThrottle({
         failures: createLoginFailureRepository(db),
+        devices: createDeviceCookies('test-secret'),
+        knownAddressKey: 'test-key',
         perUser: 3,
+        perUserTotal: 6,
         perAddress: 5,
         windowSeconds: 60,
         pruneEvery: 1,
         random: () => 0,
       });
-      await throttle.recordFailure(uniqueName('pruner'), freshAddress());
+      const address = freshAddress();
+      assert.equal(
+        await throttle.guard({ username: uniqueName('pruner'), address }, () => Promise.resolve(null)),
+        null,
+      );
       for (const scope of stale) assert.equal(await counter(ctx, scope), undefined, scope);
       assert.equal((await counter(ctx, live))?.failures, 2);
+      const known = await db.selectFrom('login_known_addresses').select('digest').execute();
+      assert.ok(!known.some((row) => row.digest === forgotten), 'the expired known address is gone');
+      assert.ok(
+        known.some((row) => row.digest === remembered),
+        'the live one stays',
+      );
     });
   },
   { env: LIMITS },
@@ -261,12 +305,16 @@ describeEachDialect(
 describeEachDialect(
   'brute-force limits: 0 turns a counter off',
   (ctx) => {
-    it('with no per-user limit, only the per-address one applies', async () => {
+    it('with no per-user limits, only the per-address one applies', async () => {
       const user = (
         await ctx().keygate.users.createUser({ username: uniqueName('free'), password: PASSWORD })
       ).username;
-      for (let i = 0; i < 6; i++) assertInvalid(await login(ctx, user, 'wrong horse', freshAddress()));
+      const addresses = Array.from({ length: 6 }, () => freshAddress());
+      for (const address of addresses) assertInvalid(await login(ctx, user, 'wrong horse', address));
       assert.equal(await counter(ctx, userScope(user)), undefined);
+      for (const address of addresses) {
+        assert.equal(await counter(ctx, userAddressScope(user, address)), undefined);
+      }
       assertLoggedIn(await login(ctx, user, PASSWORD, freshAddress()));
 
       const address = freshAddress();
@@ -274,5 +322,12 @@ describeEachDialect(
       assertThrottled(await login(ctx, user, PASSWORD, address));
     });
   },
-  { env: { ...LIMITS, LOGIN_FAILURES_PER_USER: '0', LOGIN_FAILURES_PER_ADDRESS: '2' } },
+  {
+    env: {
+      ...LIMITS,
+      LOGIN_FAILURES_PER_USER: '0',
+      LOGIN_FAILURES_PER_USER_TOTAL: '0',
+      LOGIN_FAILURES_PER_ADDRESS: '2',
+    },
+  },
 );

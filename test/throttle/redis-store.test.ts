@@ -1,10 +1,14 @@
 // Brute-force limits with REDIS_URL set: the counters live in Redis (db 15 here), never in login_failures.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createClient } from 'redis';
 import { ServiceUnavailable } from '../../src/errors.js';
-import { addressScope, userScope } from '../../src/throttle/login-throttle.js';
-import { createRedisFailureStore, redisKey } from '../../src/throttle/redis-failure-store.js';
+import { addressScope, userAddressScope, userScope } from '../../src/throttle/login-throttle.js';
+import { KNOWN_ADDRESS_MS } from '../../src/throttle/login-throttle.js';
+import {
+  createRedisFailureStore,
+  redisKey,
+  REDIS_KNOWN_PREFIX,
+} from '../../src/throttle/redis-failure-store.js';
 import { describeEachDialect, freePort, uniqueName } from '../helpers.js';
 import {
   addressSource,
@@ -16,32 +20,8 @@ import {
   PASSWORD,
   WINDOW_MS,
 } from './login-support.js';
-
-const REDIS_URL = 'redis://127.0.0.1:6379/15';
-
-type Redis = ReturnType<typeof createClient>;
-
-/** A client of the test database (15), connected; null (and a loud warning) when Redis does not answer. */
-async function connectRedis(): Promise<Redis | null> {
-  const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return client;
-  } catch (error) {
-    if (client.isOpen) client.destroy();
-    process.stderr.write(
-      `\n!!! Redis is not reachable at ${REDIS_URL} (${(error as Error).message}).\n` +
-        '!!! Every Redis login-throttle test is SKIPPED, not passed.\n\n',
-    );
-    return null;
-  }
-}
-
-const probe = await connectRedis();
-const REDIS_AVAILABLE = probe !== null;
-if (probe !== null) probe.destroy();
+import { connectRedis, REDIS_AVAILABLE, REDIS_URL, type Redis } from './redis-support.js';
+import { storeContract } from './store-contract.js';
 
 const freshAddress = addressSource(200);
 
@@ -65,8 +45,10 @@ describe(
         }
 
         async function sqlRows(): Promise<number> {
-          const rows = await ctx().keygate.database.db.selectFrom('login_failures').select('scope').execute();
-          return rows.length;
+          const db = ctx().keygate.database.db;
+          const counters = await db.selectFrom('login_failures').select('scope').execute();
+          const known = await db.selectFrom('login_known_addresses').select('digest').execute();
+          return counters.length + known.length;
         }
 
         before(async () => {
@@ -85,7 +67,7 @@ describe(
           assert.equal(ctx().config.redisUrl, REDIS_URL);
         });
 
-        it('3 bad passwords are 400s, the next is 429 with Retry-After — even with the right password', async () => {
+        it('3 bad passwords from an address are 400s, the next from it is 429 with Retry-After — even with the right password', async () => {
           const victim = await createUser('victim');
           const address = freshAddress();
           for (const url of ['/gettoken/', '/customtoken/', '/gettoken/'])
@@ -94,34 +76,37 @@ describe(
           const retryAfter = assertThrottled(await login(ctx, victim, 'wrong horse', address));
           assert.ok(retryAfter >= 55, `Retry-After ${retryAfter} should be about the whole 60 s window`);
           assertThrottled(await login(ctx, victim, PASSWORD, address, '/customtoken/'));
-          assertThrottled(await login(ctx, victim, PASSWORD, freshAddress()));
 
-          const stored = await counter(userScope(victim));
-          assert.equal(stored?.failures, 3);
-          assert.ok(Math.abs(Date.now() - (stored?.started ?? 0)) < 10_000, 'the window started now');
+          const own = await counter(userAddressScope(victim, address));
+          assert.equal(own?.failures, 3);
+          assert.ok(Math.abs(Date.now() - (own?.started ?? 0)) < 10_000, 'the window started now');
           // The key expires with the window.
-          const ttl = await redis.pTTL(redisKey(userScope(victim)));
+          const ttl = await redis.pTTL(redisKey(userAddressScope(victim, address)));
           assert.ok(ttl > 50_000 && ttl <= WINDOW_MS, `PTTL ${ttl}`);
+          assert.equal((await counter(userScope(victim)))?.failures, 3);
           assert.equal((await counter(addressScope(address)))?.failures, 3);
         });
 
-        it('while one user is locked out, another user logs in', async () => {
+        it('while one user is locked out at an address, they and another user log in from elsewhere', async () => {
           const victim = await createUser('locked');
           const bystander = await createUser('bystander');
-          for (let i = 0; i < 3; i++) assertInvalid(await login(ctx, victim, 'wrong horse', freshAddress()));
-          assertThrottled(await login(ctx, victim, PASSWORD, freshAddress()));
+          const address = freshAddress();
+          for (let i = 0; i < 3; i++) assertInvalid(await login(ctx, victim, 'wrong horse', address));
+          assertThrottled(await login(ctx, victim, PASSWORD, address));
+          assertLoggedIn(await login(ctx, victim, PASSWORD, freshAddress()));
           assertLoggedIn(await login(ctx, bystander, PASSWORD, freshAddress()));
           assertLoggedIn(await login(ctx, bystander, PASSWORD, freshAddress(), '/customtoken/'));
         });
 
-        it("a successful login clears the username's counter, never the address's", async () => {
+        it("a successful login clears its client's counter, never the address's or the username's ceiling", async () => {
           const user = await createUser('forgetful');
           const first = freshAddress();
           assertInvalid(await login(ctx, user, 'wrong 1', first));
           assertInvalid(await login(ctx, user, 'wrong 2', first));
           assertLoggedIn(await login(ctx, user, PASSWORD, first));
-          assert.equal(await counter(userScope(user)), null);
+          assert.equal(await counter(userAddressScope(user, first)), null);
           assert.equal((await counter(addressScope(first)))?.failures, 2);
+          assert.equal((await counter(userScope(user)))?.failures, 2);
 
           const second = freshAddress();
           for (let i = 0; i < 3; i++) assertInvalid(await login(ctx, user, `wrong ${i}`, second));
@@ -134,11 +119,11 @@ describe(
           for (let i = 0; i < 3; i++) assertInvalid(await login(ctx, user, 'wrong horse', address));
           assertThrottled(await login(ctx, user, PASSWORD, address));
 
-          for (const scope of [userScope(user), addressScope(address)]) {
+          for (const scope of [userAddressScope(user, address), userScope(user), addressScope(address)]) {
             await redis.hSet(redisKey(scope), 'started', String(Date.now() - WINDOW_MS - 1));
           }
           assertInvalid(await login(ctx, user, 'wrong again', address));
-          const restarted = await counter(userScope(user));
+          const restarted = await counter(userAddressScope(user, address));
           assert.equal(restarted?.failures, 1);
           assert.ok(Math.abs(Date.now() - (restarted?.started ?? 0)) < 10_000, 'a new window starts now');
           assert.equal((await counter(addressScope(address)))?.failures, 1);
@@ -164,15 +149,40 @@ describe(
           }
         });
 
-        it('no row is ever written to login_failures', async () => {
+        it('known addresses live in Redis, as keyed digests that expire in 30 days; strangers spend only the ceiling', async () => {
+          const alice = await createUser('alice');
+          const home = freshAddress();
+          const before = new Set(await redis.keys(`${REDIS_KNOWN_PREFIX}*`));
+          assertLoggedIn(await login(ctx, alice, PASSWORD, home));
+          const added = (await redis.keys(`${REDIS_KNOWN_PREFIX}*`)).filter((key) => !before.has(key));
+          assert.equal(added.length, 1);
+          assert.match(added[0]!, /^keygate:login-known:[0-9a-f]{64}$/);
+          const ttl = await redis.pTTL(added[0]!);
+          assert.ok(ttl > KNOWN_ADDRESS_MS - 60_000 && ttl <= KNOWN_ADDRESS_MS, `PTTL ${ttl}`);
+
+          // LIMITS: the ceiling is 6 failures from never-seen addresses.
+          for (let i = 0; i < 8; i++) await login(ctx, alice, `wrong ${i}`, freshAddress());
+          assertThrottled(await login(ctx, alice, PASSWORD, freshAddress()));
+          assertLoggedIn(await login(ctx, alice, PASSWORD, home));
+          assert.equal((await counter(userScope(alice)))?.failures, 6);
+        });
+
+        it('no row is ever written to login_failures or login_known_addresses', async () => {
           for (let i = 0; i < 2; i++)
             assertInvalid(await login(ctx, uniqueName('nobody'), 'wrong', freshAddress()));
+          assertLoggedIn(await login(ctx, await createUser('somebody'), PASSWORD, freshAddress()));
           assert.ok((await redis.keys('keygate:login-failures:*')).length > 0);
           assert.equal(await sqlRows(), 0);
         });
       },
       { env: { REDIS_URL, ...LIMITS } },
     );
+
+    describe('the Redis login failure store', () => {
+      const store = createRedisFailureStore(REDIS_URL);
+      after(() => store.close());
+      storeContract(() => store);
+    });
   },
 );
 
@@ -209,6 +219,9 @@ describeEachDialect(
           ServiceUnavailable,
         );
         await assert.rejects(store.clear('user:x'), ServiceUnavailable);
+        await assert.rejects(store.release('user:x', Date.now()), ServiceUnavailable);
+        await assert.rejects(store.knownUntil('x'), ServiceUnavailable);
+        await assert.rejects(store.remember('x', Date.now() + 1000, Date.now()), ServiceUnavailable);
       } finally {
         await store.close();
       }
