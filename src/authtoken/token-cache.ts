@@ -20,6 +20,7 @@ export interface TokenCacheOptions {
   readonly ttlMs: number;
   /** Lookups kept at most; the oldest goes first. */
   readonly maxEntries?: number;
+  /** A clock in milliseconds; by default a monotonic one, so that no clock step stretches `ttlMs`. */
   readonly now?: () => number;
 }
 
@@ -70,8 +71,8 @@ export class TokenCache {
   readonly #now: () => number;
   readonly #database: KeygateDatabase;
   readonly #dataVersion: (() => number) | null;
-  /** The data version every entry was read at or after (SQLite). */
-  #seenVersion = -1;
+  /** The data version every entry was read at or after (SQLite); NaN, equal to nothing, at first. */
+  #seenVersion = Number.NaN;
   #generation = 0;
   /** False while invalidations from other processes could be missed (not listening yet, or lost). */
   #usable: boolean;
@@ -84,7 +85,8 @@ export class TokenCache {
     this.#dataVersion = database.dataVersion;
     this.#ttlMs = options.ttlMs;
     this.#maxEntries = options.maxEntries ?? 10_000;
-    this.#now = options.now ?? Date.now;
+    // A writer on PostgreSQL waits at most TOKEN_CACHE_MAX_MS counting on every older copy having expired.
+    this.#now = options.now ?? (() => performance.now());
     this.#usable = false;
     // From the start, not lazily, and whatever this process's own TTL: a CLI command that never
     // authenticates, or runs with the cache off, still waits for the servers.
@@ -157,9 +159,9 @@ export class TokenCache {
     try {
       version = this.#dataVersion();
     } catch {
-      version = -1; // unreadable: trust nothing; the lookup that follows reports the failure
+      version = Number.NaN; // unreadable: trust nothing; the lookup that follows reports the failure
     }
-    if (version === this.#seenVersion && version !== -1) return false;
+    if (version === this.#seenVersion) return false;
     this.#seenVersion = version;
     this.invalidate();
     return true;
