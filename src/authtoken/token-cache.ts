@@ -58,8 +58,10 @@ export const TOKEN_CACHE_MAX_MS = 1000;
  * - PostgreSQL: triggers NOTIFY every process of such writes from anywhere (other workers, the CLI,
  *   a SQL console); a keygate writer also waits until every listening process has answered its own
  *   notification (at most TOKEN_CACHE_MAX_MS, by when every older copy has expired anyway). While
- *   notifications could be missed (connection lost) the cache is not used. A write from a SQL
- *   console is seen as soon as the triggers' notification arrives, within `ttlMs` in any case.
+ *   notifications could be missed (connection lost) the cache is not used. Not covered: a SQL
+ *   console's write (no one waits: seen when the triggers' notification arrives), and a process
+ *   whose listening connection was cut just before the write but which has not noticed yet (not
+ *   waited for); both within `ttlMs` in any case.
  *
  * A lookup that was in flight while the cache was emptied is not stored: it may have read the rows
  * as they were before the change.

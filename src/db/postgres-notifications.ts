@@ -172,8 +172,10 @@ export class PostgresWaiter {
   #listenOn(client: pg.Client, channel: string): Promise<unknown> {
     let listening = this.#listening.get(channel);
     if (listening === undefined) {
+      const map = this.#listening;
       listening = client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      this.#listening.set(channel, listening);
+      listening.catch(() => map.delete(channel)); // the next writer tries again
+      map.set(channel, listening);
     }
     return listening;
   }
