@@ -20,6 +20,7 @@ export interface TokenCacheOptions {
   readonly ttlMs: number;
   /** Lookups kept at most; the oldest goes first. */
   readonly maxEntries?: number;
+  /** A clock in milliseconds; by default a monotonic one, so that no clock step stretches `ttlMs`. */
   readonly now?: () => number;
 }
 
@@ -42,16 +43,25 @@ export function changesAuthentication(write: TableWrite): boolean {
   }
 }
 
+/** The largest TOKEN_CACHE_MS (config.ts accepts no more): how long any process may keep a lookup. */
+export const TOKEN_CACHE_MAX_MS = 1000;
+
 /**
  * Token lookups by key digest (never by key), reused for at most `ttlMs`.
  *
  * Invalidation: every write this process commits to `tokens` or `users` (revoking, regenerating,
- * deactivating, a password change, a delete) empties the cache before the writer's caller is
- * answered. Other processes hear of it too: on PostgreSQL, triggers notify every process of such
- * writes from anywhere (other workers, the CLI, a SQL console) through LISTEN/NOTIFY; on SQLite,
- * keygate processes (workers, the CLI) signal each other through a file beside the database. While
- * notifications could be missed (connection lost, file unwatchable) the cache is not used. A write
- * from outside keygate to an SQLite file (the sqlite3 shell) is seen within `ttlMs`, at most 1 s.
+ * deactivating, a password change, a delete) empties the cache, and no other keygate process holds
+ * a copy read before it either, by the time the writer's caller is answered:
+ * - SQLite: each reuse first reads the database's data version (`dataVersion`, a few µs), which
+ *   changes with every commit by any connection of any program (the sqlite3 shell too): a change
+ *   empties the cache. Nothing waits for a message, so nothing can arrive late.
+ * - PostgreSQL: triggers NOTIFY every process of such writes from anywhere (other workers, the CLI,
+ *   a SQL console); a keygate writer also waits until every listening process has answered its own
+ *   notification (at most TOKEN_CACHE_MAX_MS, by when every older copy has expired anyway). While
+ *   notifications could be missed (connection lost) the cache is not used. Not covered: a SQL
+ *   console's write (no one waits: seen when the triggers' notification arrives), and a process
+ *   whose listening connection was cut just before the write but which has not noticed yet (not
+ *   waited for); both within `ttlMs` in any case.
  *
  * A lookup that was in flight while the cache was emptied is not stored: it may have read the rows
  * as they were before the change.
@@ -62,6 +72,9 @@ export class TokenCache {
   readonly #maxEntries: number;
   readonly #now: () => number;
   readonly #database: KeygateDatabase;
+  readonly #dataVersion: (() => number) | null;
+  /** The data version every entry was read at or after (SQLite); NaN, equal to nothing, at first. */
+  #seenVersion = Number.NaN;
   #generation = 0;
   /** False while invalidations from other processes could be missed (not listening yet, or lost). */
   #usable: boolean;
@@ -71,16 +84,18 @@ export class TokenCache {
 
   constructor(database: KeygateDatabase, options: TokenCacheOptions) {
     this.#database = database;
+    this.#dataVersion = database.dataVersion;
     this.#ttlMs = options.ttlMs;
     this.#maxEntries = options.maxEntries ?? 10_000;
-    this.#now = options.now ?? Date.now;
+    // A writer on PostgreSQL waits at most TOKEN_CACHE_MAX_MS counting on every older copy having expired.
+    this.#now = options.now ?? (() => performance.now());
     this.#usable = false;
     // From the start, not lazily, and whatever this process's own TTL: a CLI command that never
-    // authenticates, or runs with the cache off, still tells the servers.
+    // authenticates, or runs with the cache off, still waits for the servers.
     this.#stopWatching = database.onCommittedWrites((writes) => {
-      if (!writes.some(changesAuthentication)) return;
+      if (!writes.some(changesAuthentication)) return undefined;
       this.invalidate();
-      database.signal(AUTH_CHANGED_CHANNEL);
+      return database.notifyAndWait(AUTH_CHANGED_CHANNEL, TOKEN_CACHE_MAX_MS);
     });
   }
 
@@ -94,11 +109,14 @@ export class TokenCache {
       this.#entries.delete(digest);
       return undefined;
     }
+    if (this.#committedSince()) return undefined;
     return entry;
   }
 
   /** A ticket to take before reading the database; {@link store} refuses a stale one. */
   begin(): { readonly generation: number; readonly readAt: number } {
+    // Notes the version the read will start from (a change empties the cache and retires tickets).
+    if (this.#ttlMs > 0) this.#committedSince();
     return { generation: this.#generation, readAt: this.#now() };
   }
 
@@ -136,6 +154,21 @@ export class TokenCache {
     this.#notifications = null;
   }
 
+  /** True, having emptied the cache, when the database's data version moved since entries were read. */
+  #committedSince(): boolean {
+    if (this.#dataVersion === null) return false;
+    let version: number;
+    try {
+      version = this.#dataVersion();
+    } catch {
+      version = Number.NaN; // unreadable: trust nothing; the lookup that follows reports the failure
+    }
+    if (version === this.#seenVersion) return false;
+    this.#seenVersion = version;
+    this.invalidate();
+    return true;
+  }
+
   // Listening starts with the first authenticated request, so CLI commands open no listener.
   #start(): void {
     this.#started = true;
@@ -151,7 +184,7 @@ export class TokenCache {
         this.invalidate();
       },
     });
-    // An in-memory database: no other process can change it.
+    // SQLite: nothing to listen to (data versions instead).
     if (this.#notifications === null) this.#usable = true;
   }
 }

@@ -1,6 +1,6 @@
 // Opens the database named by DATABASE_URL: SQLite (better-sqlite3, WAL) or PostgreSQL (pg).
 // This folder is the only place in keygate that knows which one it is talking to.
-import { existsSync, mkdirSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -14,6 +14,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import pg from 'pg';
+import { listenPostgres, PostgresWaiter } from './postgres-notifications.js';
 import type { Database as Schema } from './schema.js';
 import { watchingDialect, WriteWatch, type WriteListener } from './write-watch.js';
 
@@ -46,17 +47,27 @@ export interface KeygateDatabase {
    */
   onCommittedWrites(listener: WriteListener): () => void;
   /**
+   * A number that differs from the last one read whenever anything (this process, another keygate
+   * process, the sqlite3 shell) has committed to the database since, read synchronously: SQLite's
+   * `PRAGMA data_version` on the read connection, a few microseconds and no waiting on another
+   * process. Null where there is none: PostgreSQL (see {@link listen}), and an in-memory SQLite
+   * database, which only this process writes.
+   */
+  readonly dataVersion: (() => number) | null;
+  /**
    * Listens for notifications on `channel` from other processes. PostgreSQL: LISTEN over a
-   * connection of its own, reconnecting when it is lost. SQLite: a file beside the database that
-   * {@link signal} rewrites, watched with inotify (processes on one machine share the file). Null
-   * for an in-memory SQLite database, which no other process can open.
+   * connection of its own, reconnecting when it is lost. Null on SQLite, which has no
+   * notifications (see {@link dataVersion}).
    */
   listen(channel: string, handlers: NotificationHandlers): Notifications | null;
   /**
-   * Notifies `channel`'s listeners in other processes. SQLite only: on PostgreSQL, triggers send
-   * the notifications when the writing transaction commits, whoever wrote.
+   * After a commit: notifies `channel`'s listeners in every other process and resolves once each
+   * of them has handled it (PostgreSQL: a NOTIFY that every listening session answers), or after
+   * `withinMs` if some do not answer. Never rejects. At once on SQLite, which has no listeners.
+   * PostgreSQL's triggers also notify the channel at COMMIT, whoever writes; only a keygate
+   * writer waits.
    */
-  signal(channel: string): void;
+  notifyAndWait(channel: string, withinMs: number): Promise<void>;
   /** True when a write failed on a unique constraint (a lost get-or-create race, a taken username). */
   isUniqueViolation(error: unknown): boolean;
   /** True when the database could not be reached or is shutting down: a 503, not a bug. */
@@ -163,6 +174,12 @@ function openSqlite(path: string): KeygateDatabase {
     return reader;
   };
 
+  let versionStatement: SQLite.Statement | null = null;
+  const dataVersion = (): number => {
+    versionStatement ??= readConnection().prepare('PRAGMA data_version').pluck();
+    return versionStatement.get() as number;
+  };
+
   // Deliberate cache: Kysely asks SQLite to compile every query it runs, and the SQL text of a query
   // shape never changes, so each text is compiled once (bounded; cleared wholesale when full).
   const statements = new Map<string, SQLite.Statement>();
@@ -228,11 +245,10 @@ function openSqlite(path: string): KeygateDatabase {
       };
     },
     onCommittedWrites: (listener) => writes.on(listener),
-    listen: (channel, handlers) =>
-      path === ':memory:' ? null : watchSignalFile(signalFile(path, channel), handlers),
-    signal(channel) {
-      if (path !== ':memory:') writeSignalFile(signalFile(path, channel));
-    },
+    // The read connection never writes, so every commit (through `writer` too) changes its version.
+    dataVersion: path === ':memory:' ? null : dataVersion,
+    listen: () => null,
+    notifyAndWait: () => Promise.resolve(),
     // A lock held past busy_timeout by another process: retrying later can succeed.
     isUnavailable: (error) => error instanceof SQLite.SqliteError && error.code.startsWith('SQLITE_BUSY'),
     isUniqueViolation: (error) =>
@@ -321,6 +337,7 @@ function openPostgres(url: string, poolSize: number): KeygateDatabase {
   pool.on('connect', (client) => client.on('error', () => undefined));
   const writes = new WriteWatch();
   const db = new Kysely<Schema>({ dialect: watchingDialect(new PostgresDialect({ pool }), writes) });
+  const waiter = new PostgresWaiter(url);
   return {
     db,
     dialect: 'postgres',
@@ -336,125 +353,14 @@ function openPostgres(url: string, poolSize: number): KeygateDatabase {
       };
     },
     onCommittedWrites: (listener) => writes.on(listener),
+    dataVersion: null,
     listen: (channel, handlers) => listenPostgres(url, channel, handlers),
-    signal: () => undefined,
+    notifyAndWait: (channel, withinMs) => waiter.notifyAndWait(channel, withinMs),
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === '23505',
     isUnavailable: isPostgresUnavailable,
     async close() {
+      await waiter.close();
       await db.destroy();
-    },
-  };
-}
-
-/** The file that carries `channel`'s notifications between processes sharing an SQLite database. */
-function signalFile(path: string, channel: string): string {
-  return `${path}-${channel}`;
-}
-
-function writeSignalFile(file: string): void {
-  try {
-    writeFileSync(file, `${process.pid} ${Date.now()}\n`);
-  } catch {
-    // Other processes then see the change when their cached copies expire (TOKEN_CACHE_MS).
-  }
-}
-
-/** Watches a signal file; each rewrite is a notification. Re-watches when the file is replaced. */
-function watchSignalFile(file: string, handlers: NotificationHandlers): Notifications {
-  let closed = false;
-  let watcher: FSWatcher | null = null;
-  let retry: NodeJS.Timeout | null = null;
-
-  const restart = (): void => {
-    watcher?.close();
-    watcher = null;
-    handlers.down();
-    if (closed) return;
-    retry = setTimeout(start, RECONNECT_FIRST_MS);
-    retry.unref();
-  };
-
-  function start(): void {
-    retry = null;
-    try {
-      if (!existsSync(file)) writeFileSync(file, '', { flag: 'a' });
-      const current = watch(file, { persistent: false }, (event) => {
-        if (current !== watcher) return;
-        if (event === 'rename') {
-          restart(); // removed or replaced: watch the new file
-        } else {
-          handlers.message('');
-        }
-      });
-      current.on('error', () => {
-        if (current === watcher) restart();
-      });
-      watcher = current;
-      handlers.up();
-    } catch {
-      restart();
-    }
-  }
-
-  start();
-  return {
-    close() {
-      closed = true;
-      if (retry !== null) clearTimeout(retry);
-      watcher?.close();
-      watcher = null;
-      return Promise.resolve();
-    },
-  };
-}
-
-const RECONNECT_FIRST_MS = 250;
-const RECONNECT_MAX_MS = 5_000;
-
-/** LISTEN on a dedicated client; on any loss, `down`, then reconnect with back-off until closed. */
-function listenPostgres(url: string, channel: string, handlers: NotificationHandlers): Notifications {
-  let closed = false;
-  let current: pg.Client | null = null;
-  let retry: NodeJS.Timeout | null = null;
-  let delay = RECONNECT_FIRST_MS;
-
-  const lost = (client: pg.Client): void => {
-    if (client !== current) return;
-    current = null;
-    handlers.down();
-    client.end().catch(() => undefined);
-    if (closed) return;
-    retry = setTimeout(connect, delay);
-    retry.unref();
-    delay = Math.min(delay * 2, RECONNECT_MAX_MS);
-  };
-
-  function connect(): void {
-    retry = null;
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-    current = client;
-    client.on('error', () => lost(client));
-    client.on('end', () => lost(client));
-    client.on('notification', (message) => handlers.message(message.payload ?? ''));
-    client
-      .connect()
-      .then(() => client.query(`LISTEN ${pg.escapeIdentifier(channel)}`))
-      .then(() => {
-        if (client !== current) return;
-        delay = RECONNECT_FIRST_MS;
-        handlers.up();
-      })
-      .catch(() => lost(client));
-  }
-
-  connect();
-  return {
-    async close() {
-      closed = true;
-      if (retry !== null) clearTimeout(retry);
-      const client = current;
-      current = null;
-      await client?.end().catch(() => undefined);
     },
   };
 }

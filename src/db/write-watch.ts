@@ -1,5 +1,5 @@
-// Reports every write this process makes through Kysely, once it has committed, so that in-process
-// copies of rows (the token cache) can be dropped before the writer's response goes out.
+// Reports every write this process makes through Kysely, once it has committed, so that copies of
+// rows (the token caches of this and other processes) can be dropped before the writer's caller is answered.
 import type {
   CompiledQuery,
   DatabaseConnection,
@@ -18,8 +18,12 @@ export interface TableWrite {
   readonly columns: readonly string[];
 }
 
-/** Called after a write commits: at once for a single statement, at COMMIT inside a transaction. */
-export type WriteListener = (writes: readonly TableWrite[]) => void;
+/**
+ * Called after a write commits: at once for a single statement, at COMMIT inside a transaction. The
+ * writer's caller waits for a returned promise (telling other processes takes a round trip); it
+ * must not reject.
+ */
+export type WriteListener = (writes: readonly TableWrite[]) => void | Promise<void>;
 
 /** The listeners of one database's committed writes. */
 export class WriteWatch {
@@ -31,9 +35,15 @@ export class WriteWatch {
     return () => this.#listeners.delete(listener);
   }
 
-  emit(writes: readonly TableWrite[]): void {
+  /** Runs every listener; resolves when the promises they returned have. */
+  async emit(writes: readonly TableWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    for (const listener of this.#listeners) listener(writes);
+    const pending: Promise<void>[] = [];
+    for (const listener of this.#listeners) {
+      const result = listener(writes);
+      if (result !== undefined) pending.push(result);
+    }
+    if (pending.length > 0) await Promise.allSettled(pending);
   }
 }
 
@@ -98,7 +108,7 @@ class WatchedConnection implements DatabaseConnection {
       return await this.inner.executeQuery<R>(query);
     } finally {
       // Also after a failure: a statement the client gave up on may still have committed.
-      this.watch.emit(writes);
+      await this.watch.emit(writes);
     }
   }
 
@@ -142,7 +152,7 @@ class WatchingDriver implements Driver {
     try {
       await this.inner.commitTransaction(watched.inner);
     } finally {
-      this.watch.emit(writes);
+      await this.watch.emit(writes);
     }
   }
 
