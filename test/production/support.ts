@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { CLI_ENTRY } from '../helpers.js';
+import { SETTINGS } from '../../src/config.js';
 
 export { freePort } from '../helpers.js';
 
@@ -31,23 +32,8 @@ export const PASSWORD = 'correct horse battery';
  */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [
-    'PORT',
-    'HOST',
-    'KEYGATE_ENV',
-    'SECRET_KEY',
-    'ALLOWED_HOSTS',
-    'TRUSTED_PROXIES',
-    'TLS_CERT_FILE',
-    'TLS_KEY_FILE',
-    'DATABASE_POOL_SIZE',
-    'LOGIN_FAILURES_PER_USER',
-    'LOGIN_FAILURES_PER_ADDRESS',
-    'LOGIN_FAILURE_WINDOW',
-    'TOKEN_POLICY',
-  ]) {
-    delete env[name];
-  }
+  // Every documented setting, so a setting added later cannot leak in from the shell either.
+  for (const { name } of SETTINGS) delete env[name];
   return { ...env, LOG_LEVEL: 'silent', ...extra };
 }
 
