@@ -536,16 +536,21 @@ describeEachDialect(
         listener.on('notification', (message) => {
           if (!message.payload?.startsWith('wait:')) return;
           answered += 1;
-          void sleep(150).then(() =>
-            listener.query('SELECT pg_notify($1, $2)', [`${AUTH_CHANGED_CHANNEL}_heard`, message.payload]),
-          );
+          // A late copy (the first wait's notification, sent after its deadline on a busy machine)
+          // may be answered after the client has ended: that answer is simply lost.
+          void sleep(150)
+            .then(() =>
+              listener.query('SELECT pg_notify($1, $2)', [`${AUTH_CHANGED_CHANNEL}_heard`, message.payload]),
+            )
+            .catch(() => undefined);
         });
         started = Date.now();
         await database.notifyAndWait(AUTH_CHANGED_CHANNEL, 5000);
         elapsed = Date.now() - started;
-        assert.equal(answered, 1);
+        assert.ok(answered >= 1, `answered ${answered}`);
         assert.ok(elapsed >= 149 && elapsed < 2000, `waited ${elapsed} ms`);
       } finally {
+        listener.removeAllListeners('notification');
         await listener.end();
       }
     });
