@@ -37,9 +37,39 @@ export function registerBodyLimit(app: FastifyInstance): void {
     // `complete` is false until the whole message has come off the wire (undefined under inject).
     if (request.raw.complete === false && announcesBody(request.raw)) {
       void reply.header('connection', 'close');
+      // Registered after Node's own 'finish' listener, which has just begun closing the socket.
+      reply.raw.once('finish', () => lingerBeforeClose(request.raw));
     }
     done(null, payload);
   });
+}
+
+/**
+ * How long a socket answered before its body was read stays half-closed (the answer and a FIN
+ * sent, nothing read) before it is closed: Go's net/http waits as long, for the same reason.
+ */
+export const LINGER_MS = 500;
+
+/**
+ * Node closes a `Connection: close` socket as soon as the answer is written. With the unread body
+ * still arriving, the kernel then sends a reset instead of a plain close, and a client that is still
+ * writing gets "connection reset" (the reset can overtake the answer it has not read yet) instead
+ * of the 413. So the close waits LINGER_MS after the FIN, and the body is still not read: the
+ * request stays paused (Node would otherwise read and discard it), so the client's writes stall
+ * in the socket buffers while it reads the answer. A change in Node's internals only loses the wait.
+ */
+function lingerBeforeClose(raw: IncomingMessage): void {
+  const socket = raw.socket;
+  raw.pause();
+  if (socket.destroyed || socket.listeners('finish').length === 0) return;
+  // Node's Socket.destroySoon: `end()`, then `once('finish', this.destroy)`; only compared, never called.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  socket.removeListener('finish', socket.destroy);
+  const close = (): void => {
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+  if (socket.writableFinished) close();
+  else socket.once('finish', close);
 }
 
 /**

@@ -129,6 +129,10 @@ export function upload(options: UploadOptions): Promise<UploadResult> {
     ];
     socket.write(`${head.join('\r\n')}\r\n\r\n`);
     for (const chunk of options.body) {
+      // Let pending reads run first, as a client watching for an early answer does: a server that
+      // answers and closes resets the connection, and a write that fails destroys the socket
+      // before its answer is read.
+      await new Promise((resolve) => setImmediate(resolve));
       if (responded !== null || ended) return;
       const framed = options.chunked
         ? Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])
