@@ -1,5 +1,4 @@
 // buildApp: the Fastify instance with keygate's request pipeline, error handling and routes.
-import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerAdmin } from './admin/admin-site.js';
 import { TokenAuthentication } from './auth/authentication.js';
@@ -19,6 +18,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
 import { ApiRouter } from './http/router.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { serverCreationOptions } from './http/server-options.js';
 import { browsableApiRenderer } from './html/browsable-api-renderer.js';
 import { registerStaticRoutes } from './html/static-routes.js';
 import { productResource } from './products/product-resource.js';
@@ -52,15 +52,14 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     logger: options.logger ?? loggerOptions(config),
     // X-Forwarded-Proto/-For are believed only from these addresses (proxy-addr matching).
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
-    ...(config.tlsCertFile !== null &&
-      config.tlsKeyFile !== null && {
-        https: { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) },
-      }),
+    // HTTP or HTTPS, with the deadlines that cut slow and idle clients.
+    ...serverCreationOptions(config),
     ...requestLogging(),
-    // Requests that leave the socket half-open must not hold a worker forever.
-    requestTimeout: 30_000,
     bodyLimit: 1_048_576,
   });
+  // Past this many open connections a process closes new ones as it accepts them: slow clients
+  // cannot exhaust its file descriptors (the deadlines above free the slots they hold).
+  app.server.maxConnections = config.maxConnections;
 
   app.decorate('keygate', keygate);
   app.decorate('tokenProtected', {
