@@ -19,7 +19,8 @@ function announcesBody(raw: IncomingMessage): boolean {
  * enforces only for the bodies it reads, JSON and forms):
  * - a `Content-Length` past it is a 413 before a byte of the body is read. The check runs in
  *   preParsing, after the route's authentication (onRequest), so an unauthenticated request is
- *   still a 401 first, as in DRF, which authenticates before it parses;
+ *   still a 401 first, as in DRF, which authenticates before it parses. A client that sent
+ *   `Expect: 100-continue` is told to send its body only past this point, so a refused one never does;
  * - any request answered before its body was read (a 401, a 413, a 415, a 404, a parse error) gets
  *   `Connection: close`, so the socket is closed after the answer. Node would otherwise read and
  *   discard whatever the client keeps sending, however long, to reuse the connection.
@@ -28,10 +29,19 @@ function announcesBody(raw: IncomingMessage): boolean {
  */
 export function registerBodyLimit(app: FastifyInstance): void {
   const limit = bodyLimitOf(app);
-  app.addHook('preParsing', (request, _reply, payload, done) => {
+  // `Expect: 100-continue`: Node would ask for the body before keygate has looked at the request.
+  // Let it through unasked; the 100 goes out below, only once the body is going to be read.
+  app.server.on('checkContinue', (request, response) => app.server.emit('request', request, response));
+  app.addHook('preParsing', (request, reply, payload, done) => {
     // Node's parser has already refused a Content-Length that is not a number.
-    if (Number(request.headers['content-length']) > limit) done(new RequestTooLarge());
-    else done(null, payload);
+    if (Number(request.headers['content-length']) > limit) {
+      done(new RequestTooLarge());
+      return;
+    }
+    if (request.headers.expect?.toLowerCase() === '100-continue' && !reply.raw.headersSent) {
+      reply.raw.writeContinue();
+    }
+    done(null, payload);
   });
   app.addHook('onSend', (request, reply, payload, done) => {
     // `complete` is false until the whole message has come off the wire (undefined under inject).

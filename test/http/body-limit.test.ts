@@ -1,5 +1,7 @@
 // Every request body, whatever its media type, is refused past 1 MiB before it is read: over real sockets.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { before, it } from 'node:test';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
 import { byteLength, multipartBody, multipartFields, upload, type UploadResult } from './raw-upload.js';
@@ -250,6 +252,41 @@ describeEachDialect('request body limit', (ctx: () => DialectContext) => {
       assert.equal(created.status, 201, created.body);
       assert.match(created.body, /"name":"Coffee","description":"Beans","price":"20.48","stock":7/);
     }
+  });
+
+  it('Expect: 100-continue: the body is asked for only when it will be read', async () => {
+    const total = byteLength(multipartBody(BOUNDARY, 100, 1_000_000));
+    /** Sends the head alone and returns the first status line that comes back. */
+    const firstAnswer = async (path: string, headers: Record<string, string>): Promise<string> => {
+      const socket = connect(port, '127.0.0.1');
+      try {
+        const head = [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Expect: 100-continue'];
+        for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
+        socket.write(`${head.join('\r\n')}\r\n\r\n`);
+        const [data] = (await once(socket, 'data')) as [Buffer];
+        return data.toString('latin1').split('\r\n', 1)[0]!;
+      } finally {
+        socket.destroy();
+      }
+    };
+    // Too large, or not authenticated: the final answer comes at once and the client sends nothing.
+    assert.equal(
+      await firstAnswer('/gettoken/', { 'content-type': MULTIPART, 'content-length': String(total) }),
+      'HTTP/1.1 413 Payload Too Large',
+    );
+    assert.equal(
+      await firstAnswer('/product_api/', { 'content-type': MULTIPART, 'content-length': '1000' }),
+      'HTTP/1.1 401 Unauthorized',
+    );
+    // A body that will be read is asked for.
+    assert.equal(
+      await firstAnswer('/product_api/', {
+        authorization,
+        'content-type': 'application/json',
+        'content-length': '1000',
+      }),
+      'HTTP/1.1 100 Continue',
+    );
   });
 
   it('a body of exactly 1 MiB is accepted; one byte more is not', async () => {
