@@ -1,8 +1,10 @@
 // Slow and idle clients against a real `keygate serve`: timeouts cut them, a connection cap bounds them.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -220,7 +222,7 @@ describe('a TLS handshake that never completes (keygate terminating TLS)', () =>
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is dropped at HEADERS_TIMEOUT, not after two minutes', async () => {
+  it('is dropped at HEADERS_TIMEOUT, not after two minutes; after it, headers get the same deadline', async () => {
     dir = mkdtempSync(join(tmpdir(), 'keygate-slow-tls-'));
     const certificate = await makeCertificate(dir);
     const port = await freePort();
@@ -253,6 +255,20 @@ describe('a TLS handshake that never completes (keygate terminating TLS)', () =>
       assert.ok(ms !== null, 'the handshake was still pending');
       assert.ok(ms >= HEADERS_TIMEOUT_S * 1000 - 100, `dropped after ${ms} ms`);
     }
+    // After a completed handshake, the headers deadline holds over TLS as over plain HTTP.
+    const connectedAt = performance.now();
+    const secure = tlsConnect({ port, host: '127.0.0.1', ca: certificate.cert, servername: 'localhost' });
+    secure.on('error', () => undefined);
+    // Read (and drop) what comes, so that the server's close is seen.
+    secure.resume();
+    await once(secure, 'secureConnect');
+    secure.write(PARTIAL_HEADERS);
+    await Promise.race([once(secure, 'close'), sleep(HEADERS_TIMEOUT_S * 1000 + 3000)]);
+    const ms = performance.now() - connectedAt;
+    const open = !secure.destroyed;
+    secure.destroy();
+    assert.ok(!open, 'the TLS connection outlived the headers timeout');
+    assert.ok(ms <= HEADERS_TIMEOUT_S * 1000 + CHECK_SLACK_MS, `closed after ${ms} ms`);
   });
 });
 
