@@ -152,7 +152,7 @@ async function readMultipart(request: FastifyRequest, limit: number): Promise<Re
 }
 
 async function collectParts(request: FastifyRequest): Promise<Record<string, unknown>> {
-  const body: Record<string, unknown> = {};
+  const values = new Map<string, unknown[]>();
   for await (const part of request.parts()) {
     let value: unknown;
     if (part.type === 'file') {
@@ -162,11 +162,13 @@ async function collectParts(request: FastifyRequest): Promise<Record<string, unk
       if (part.valueTruncated || part.fieldnameTruncated) throw new RequestTooLarge();
       value = part.value;
     }
-    const previous = body[part.fieldname];
-    if (previous === undefined) body[part.fieldname] = value;
-    else if (Array.isArray(previous)) previous.push(value);
-    else body[part.fieldname] = [previous, value];
+    const sent = values.get(part.fieldname);
+    if (sent === undefined) values.set(part.fieldname, [value]);
+    else sent.push(value);
   }
+  // The plugin refuses names that are Object.prototype's (400), so no key here can be `__proto__`.
+  const body: Record<string, unknown> = {};
+  for (const [name, sent] of values) body[name] = sent.length === 1 ? sent[0] : sent;
   return body;
 }
 
