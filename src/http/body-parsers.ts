@@ -116,7 +116,9 @@ function parseForm(text: string): Record<string, string> {
 function multipartError(error: unknown): unknown {
   switch ((error as { code?: unknown }).code) {
     case 'FST_FIELDS_LIMIT':
-      return new ParseError(`Multipart form parse error - Too many fields (at most ${MAX_MULTIPART_FIELDS}).`);
+      return new ParseError(
+        `Multipart form parse error - Too many fields (at most ${MAX_MULTIPART_FIELDS}).`,
+      );
     case 'FST_FILES_LIMIT':
       return new ParseError(`Multipart form parse error - Too many files (at most ${MAX_MULTIPART_FILES}).`);
     case 'FST_PARTS_LIMIT':

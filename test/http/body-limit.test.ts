@@ -162,7 +162,11 @@ describeEachDialect('request body limit', (ctx: () => DialectContext) => {
         const result = await upload({
           port,
           path: '/product_api/',
-          headers: { authorization, 'content-type': type, ...(!chunked && { 'content-length': String(total) }) },
+          headers: {
+            authorization,
+            'content-type': type,
+            ...(!chunked && { 'content-length': String(total) }),
+          },
           body: body(),
           chunked,
         });

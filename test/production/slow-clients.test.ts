@@ -292,6 +292,9 @@ describe('a MAX_CONNECTIONS the open file limit cannot hold', () => {
       await freePort(),
     );
     await waitUntilAnswering(server);
-    assert.match(server.output(), /"maxConnections":1000000,"openFileLimit":\d+,"msg":"MAX_CONNECTIONS is above/);
+    assert.match(
+      server.output(),
+      /"maxConnections":1000000,"openFileLimit":\d+,"msg":"MAX_CONNECTIONS is above/,
+    );
   });
 });
