@@ -1,5 +1,4 @@
 // buildApp: the Fastify instance with keygate's request pipeline, error handling and routes.
-import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerAdmin } from './admin/admin-site.js';
 import { TokenAuthentication } from './auth/authentication.js';
@@ -21,6 +20,7 @@ import { jsonRenderer } from './http/render.js';
 import { originForm } from './http/request-target.js';
 import { ApiRouter } from './http/router.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { serverCreationOptions } from './http/server-options.js';
 import { browsableApiRenderer } from './html/browsable-api-renderer.js';
 import { registerStaticRoutes } from './html/static-routes.js';
 import { productResource } from './products/product-resource.js';
@@ -54,13 +54,9 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     logger: options.logger ?? loggerOptions(config),
     // X-Forwarded-Proto/-For are believed only from these addresses (proxy-addr matching).
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
-    ...(config.tlsCertFile !== null &&
-      config.tlsKeyFile !== null && {
-        https: { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) },
-      }),
+    // HTTP or HTTPS, with the deadlines that cut slow and idle clients.
+    ...serverCreationOptions(config),
     ...requestLogging(),
-    // Requests that leave the socket half-open must not hold a worker forever.
-    requestTimeout: 30_000,
     bodyLimit: 1_048_576,
     // Absolute-form targets are reduced to their path before routing (their host is ignored).
     rewriteUrl: (request) => originForm(request.url ?? '/'),
@@ -68,6 +64,9 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler: clientErrorHandler(config.production),
   });
+  // Past this many open connections a process closes new ones as it accepts them: slow clients
+  // cannot exhaust its file descriptors (the deadlines above free the slots they hold).
+  app.server.maxConnections = config.maxConnections;
 
   // Node answers an Expect other than 100-continue with its own bare 417; Django (behind gunicorn)
   // ignores it and answers the request, and so does keygate.

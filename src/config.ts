@@ -45,6 +45,14 @@ export interface Config {
   readonly redisUrl: string | null;
   /** The rules every new password must pass, in order (Django's AUTH_PASSWORD_VALIDATORS). */
   readonly passwordValidators: readonly PasswordValidatorSpec[];
+  /** How long a client has to send a request's headers (and, over TLS, to complete the handshake). */
+  readonly headersTimeoutMs: number;
+  /** How long a client has to send a whole request, body included. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept open between requests. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections a server process holds at once; past it, new ones are closed as they are accepted. */
+  readonly maxConnections: number;
 }
 
 /** One documented setting: its variable, default and meaning (used by `.env.example` and `--help`). */
@@ -144,6 +152,29 @@ export const SETTINGS: readonly SettingDoc[] = [
     description:
       "Django's password validators every new password must pass, in order; MinimumLength:N sets the length (default 8), UserAttributeSimilarity:0.1-1 the similarity refused (default 0.7); none: no checks",
   },
+  {
+    name: 'HEADERS_TIMEOUT',
+    default: '10',
+    description:
+      'seconds a client has to send its request headers (and to finish a TLS handshake); at most REQUEST_TIMEOUT',
+  },
+  {
+    name: 'REQUEST_TIMEOUT',
+    default: '30',
+    description: 'seconds a client has to send a whole request, body included (1-3600)',
+  },
+  {
+    name: 'KEEP_ALIVE_TIMEOUT',
+    default: '5',
+    description:
+      'seconds an idle keep-alive connection stays open (1-3600); behind a proxy that reuses connections, above its idle timeout',
+  },
+  {
+    name: 'MAX_CONNECTIONS',
+    default: '1024',
+    description:
+      'connections each server process holds at once; past it new ones are closed on accept (keep under ulimit -n)',
+  },
 ];
 
 /** A setting has a value the server cannot run with; the message names the variable. */
@@ -221,6 +252,11 @@ function parseInteger(name: string, raw: string, min: number, max: number): numb
     throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   }
   return Number(value);
+}
+
+/** A whole number of seconds from 1 to an hour, in milliseconds. */
+function parseSeconds(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  return parseInteger(name, pick(env, name) ?? fallback, 1, 3600) * 1000;
 }
 
 /**
@@ -418,7 +454,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordValidators: parsePasswordValidators(
       pick(env, 'PASSWORD_VALIDATORS') ?? 'UserAttributeSimilarity,MinimumLength,Common,Numeric',
     ),
+    headersTimeoutMs: parseSeconds(env, 'HEADERS_TIMEOUT', '10'),
+    requestTimeoutMs: parseSeconds(env, 'REQUEST_TIMEOUT', '30'),
+    keepAliveTimeoutMs: parseSeconds(env, 'KEEP_ALIVE_TIMEOUT', '5'),
+    maxConnections: parseInteger('MAX_CONNECTIONS', pick(env, 'MAX_CONNECTIONS') ?? '1024', 1, 1_000_000),
   });
+  // Node's HTTP server refuses to start otherwise; say which setting, at start.
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new ConfigError(
+      'HEADERS_TIMEOUT',
+      `must not be longer than REQUEST_TIMEOUT (${config.requestTimeoutMs / 1000} seconds)`,
+    );
+  }
   if (config.production) checkProduction(config, env);
   return config;
 }

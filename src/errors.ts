@@ -103,6 +103,13 @@ export class ParseError extends DetailError {
   }
 }
 
+/** The request body is past the size limit (1 MiB): refused before it is read whole. */
+export class RequestTooLarge extends DetailError {
+  constructor() {
+    super(413, 'too_large', 'Request body is too large.');
+  }
+}
+
 /** Too many attempts; `retryAfter` in whole seconds. */
 export class Throttled extends DetailError {
   constructor(retryAfter: number) {

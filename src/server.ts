@@ -1,6 +1,7 @@
 // Process entry for `keygate serve`: migrations check, listen, graceful shutdown.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { watchConnectionCap } from './http/connection-cap.js';
 import type { Keygate } from './keygate.js';
 
 /** How long in-flight requests get to finish after SIGTERM/SIGINT before the process exits anyway. */
@@ -15,6 +16,7 @@ export interface ListenOptions {
 /** Builds the app, listens, and closes everything cleanly on SIGTERM/SIGINT. */
 export async function startServer(keygate: Keygate, options: ListenOptions = {}): Promise<FastifyInstance> {
   const app = buildApp(keygate);
+  watchConnectionCap(app, keygate.config);
   await app.listen({ host: options.host ?? keygate.config.host, port: options.port ?? keygate.config.port });
 
   let stopping = false;

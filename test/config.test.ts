@@ -50,6 +50,10 @@ describe('loadConfig', () => {
           { name: 'Common' },
           { name: 'Numeric' },
         ],
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5_000,
+        maxConnections: 1024,
       },
     );
   });
@@ -152,6 +156,38 @@ describe('loadConfig', () => {
     ]) {
       assertRejected({ PASSWORD_VALIDATORS: bad }, 'PASSWORD_VALIDATORS');
     }
+  });
+
+  it('server timeouts and the connection cap: seconds and a count, each checked', () => {
+    const config = loadConfig({
+      HEADERS_TIMEOUT: '1',
+      REQUEST_TIMEOUT: ' 2 ',
+      KEEP_ALIVE_TIMEOUT: '65',
+      MAX_CONNECTIONS: '50',
+    });
+    assert.equal(config.headersTimeoutMs, 1000);
+    assert.equal(config.requestTimeoutMs, 2000);
+    assert.equal(config.keepAliveTimeoutMs, 65_000);
+    assert.equal(config.maxConnections, 50);
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ['HEADERS_TIMEOUT', '0'],
+      ['HEADERS_TIMEOUT', '1.5'],
+      ['HEADERS_TIMEOUT', 'ten'],
+      ['HEADERS_TIMEOUT', '-1'],
+      ['REQUEST_TIMEOUT', '0'],
+      ['REQUEST_TIMEOUT', '3601'],
+      ['REQUEST_TIMEOUT', '30s'],
+      ['KEEP_ALIVE_TIMEOUT', '0'],
+      ['KEEP_ALIVE_TIMEOUT', '3601'],
+      ['MAX_CONNECTIONS', '0'],
+      ['MAX_CONNECTIONS', 'many'],
+      ['MAX_CONNECTIONS', '1000001'],
+    ];
+    for (const [variable, value] of cases) assertRejected({ [variable]: value }, variable);
+    // Node refuses a headers timeout longer than the request timeout; keygate says so at start.
+    assertRejected({ HEADERS_TIMEOUT: '31' }, 'HEADERS_TIMEOUT');
+    assertRejected({ HEADERS_TIMEOUT: '5', REQUEST_TIMEOUT: '4' }, 'HEADERS_TIMEOUT');
+    assert.equal(loadConfig({ HEADERS_TIMEOUT: '4', REQUEST_TIMEOUT: '4' }).headersTimeoutMs, 4000);
   });
 
   it('a SECRET_KEY shorter than 32 characters is rejected; 32 is enough', () => {

@@ -4,7 +4,8 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { ParseError } from '../errors.js';
+import { ParseError, RequestTooLarge } from '../errors.js';
+import { bodyLimitOf, countBody, registerBodyLimit } from './body-limit.js';
 import { parseMediaType } from './media-type.js';
 
 /** The media types API views parse, in DRF's default order. */
@@ -13,6 +14,12 @@ export const PARSED_MEDIA_TYPES = [
   'application/x-www-form-urlencoded',
   'multipart/form-data',
 ] as const;
+
+/** Fields a form body may have (Django's DATA_UPLOAD_MAX_NUMBER_FIELDS); past it, a 400, never a cut. */
+export const MAX_FORM_FIELDS = 1000;
+/** Multipart bodies: at most this many fields and files (the API's forms have a handful of fields). */
+export const MAX_MULTIPART_FIELDS = 100;
+export const MAX_MULTIPART_FILES = 5;
 
 /** Django's QueryDict gives the last value of a repeated form field. */
 function lastValues<T>(fields: Readonly<Record<string, T | T[] | undefined>>): Record<string, T | string> {
@@ -31,6 +38,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * Installs the body parsers: JSON (an empty body is `{}`, as DRF; malformed JSON is DRF's
  * `JSON parse error - ...`), urlencoded and multipart forms (fields only; a repeated field gives
  * its last value). Fastify's text/plain parser is removed so that media type is a 415 like any other.
+ * Every body, whatever its type, is held to Fastify's `bodyLimit` before it is read whole (413),
+ * and forms to a number of fields (400).
  */
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -58,9 +67,8 @@ export function registerBodyParsers(app: FastifyInstance): void {
       }
     },
   );
-  void app.register(formbody, { parser: (text) => lastValues(parseQueryString(text)) });
+  void app.register(formbody, { parser: parseForm });
   // Busboy throws a plain Error (a 500) when the boundary is missing; Django answers with a parse error.
-  // Added here, before the multipart plugin loads, so it runs before the plugin's own preValidation hook.
   app.addHook('preValidation', (request, _reply, done) => {
     if (request.isMultipart()) {
       const boundary = parseMediaType(request.headers['content-type'] ?? '').params.get('boundary');
@@ -73,10 +81,97 @@ export function registerBodyParsers(app: FastifyInstance): void {
     }
     done();
   });
-  void app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    limits: { fields: 100, fileSize: 1_048_576, files: 5, parts: 110 },
+  const limit = bodyLimitOf(app);
+  // The plugin reads the request stream itself, so Fastify's bodyLimit does not reach it: its fields
+  // are read here, counted against the same limit as every other body.
+  app.addHook('preValidation', async (request) => {
+    if (request.isMultipart()) request.body = await readMultipart(request, limit);
   });
+  void app.register(multipart, {
+    // No single part may be larger than the whole body; the whole body is limited by readMultipart.
+    limits: {
+      fields: MAX_MULTIPART_FIELDS,
+      files: MAX_MULTIPART_FILES,
+      parts: MAX_MULTIPART_FIELDS + MAX_MULTIPART_FILES,
+      fieldSize: limit,
+      fileSize: limit,
+    },
+  });
+  registerBodyLimit(app);
+}
+
+/** A urlencoded body as Django's QueryDict: the last value of a repeated field, and a bounded count. */
+function parseForm(text: string): Record<string, string> {
+  // querystring stops at maxKeys pairs silently: one more than allowed tells a cut from a full form.
+  const fields = parseQueryString(text, '&', '=', { maxKeys: MAX_FORM_FIELDS + 1 });
+  let count = 0;
+  for (const value of Object.values(fields)) count += Array.isArray(value) ? value.length : 1;
+  if (count > MAX_FORM_FIELDS) {
+    throw new ParseError(`Form parse error - Too many fields (at most ${MAX_FORM_FIELDS}).`);
+  }
+  return lastValues(fields);
+}
+
+/** The multipart plugin's limit errors (413s in its own words) as clear answers in DRF's. */
+function multipartError(error: unknown): unknown {
+  switch ((error as { code?: unknown }).code) {
+    case 'FST_FIELDS_LIMIT':
+      return new ParseError(
+        `Multipart form parse error - Too many fields (at most ${MAX_MULTIPART_FIELDS}).`,
+      );
+    case 'FST_FILES_LIMIT':
+      return new ParseError(`Multipart form parse error - Too many files (at most ${MAX_MULTIPART_FILES}).`);
+    case 'FST_PARTS_LIMIT':
+      return new ParseError(
+        `Multipart form parse error - Too many parts (at most ${MAX_MULTIPART_FIELDS + MAX_MULTIPART_FILES}).`,
+      );
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new RequestTooLarge();
+    default:
+      return error;
+  }
+}
+
+/**
+ * The fields of a multipart body, shaped as the plugin's `keyValues` mode shapes them: a field's
+ * text (an upload's bytes), an array for a repeated name. The body is counted as busboy reads it
+ * and refused with a 413 past `limit` bytes, the rest left unread.
+ */
+async function readMultipart(request: FastifyRequest, limit: number): Promise<Record<string, unknown>> {
+  // `parts()` pipes the request into busboy before its first await, in this same tick as the
+  // counter's listener: both see every chunk.
+  const counter = countBody(request.raw, limit);
+  const reading = collectParts(request);
+  // After a 413 the abandoned read ends when the connection closes; its outcome no longer matters.
+  reading.catch(() => undefined);
+  try {
+    return await Promise.race([reading, counter.exceeded]);
+  } catch (error) {
+    throw multipartError(error);
+  } finally {
+    counter.stop();
+  }
+}
+
+async function collectParts(request: FastifyRequest): Promise<Record<string, unknown>> {
+  const values = new Map<string, unknown[]>();
+  for await (const part of request.parts()) {
+    let value: unknown;
+    if (part.type === 'file') {
+      value = await part.toBuffer();
+    } else {
+      // Cannot happen while fieldSize is the whole body's limit; a cut value must never pass as sent.
+      if (part.valueTruncated || part.fieldnameTruncated) throw new RequestTooLarge();
+      value = part.value;
+    }
+    const sent = values.get(part.fieldname);
+    if (sent === undefined) values.set(part.fieldname, [value]);
+    else sent.push(value);
+  }
+  // The plugin refuses names that are Object.prototype's (400), so no key here can be `__proto__`.
+  const body: Record<string, unknown> = {};
+  for (const [name, sent] of values) body[name] = sent.length === 1 ? sent[0] : sent;
+  return body;
 }
 
 /** The parsed request body as DRF's `request.data`: always a value, `{}` when there was none. */
