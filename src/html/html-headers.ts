@@ -2,19 +2,25 @@
 import type { FastifyReply } from 'fastify';
 
 /**
- * Only keygate's own stylesheet and script run (no inline code, so an injected tag cannot
- * execute even if escaping ever failed); forms post only to keygate; no framing.
+ * keygate's Content-Security-Policy: only keygate's own stylesheet and script run (no inline code,
+ * so an injected tag cannot execute even if escaping ever failed); requests and forms go only to
+ * keygate; no framing. `styleHashes` allow named inline styles a page cannot avoid ('sha256-...').
  */
-export const HTML_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(styleHashes: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    ["style-src 'self'", ...styleHashes].join(' '),
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The policy of keygate's own HTML pages (the browsable API, the admin). */
+export const HTML_CSP = contentSecurityPolicy();
 
 /** Marks a reply as one of keygate's HTML pages: CSP, and never cached (it carries a CSRF token). */
 export function htmlPageHeaders(reply: FastifyReply): FastifyReply {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import swaggerUi, { type FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { contentSecurityPolicy } from '../html/html-headers.js';
 import { ProductInputSchema, ProductSchema } from '../products/product-schemas.js';
 
 /** Where the UI is served; it loads the document from `${DOCS_PREFIX}/json`, the plugin's fixed route. */
@@ -114,16 +115,7 @@ function cspHash(content: string): string {
  * which style-src does not govern; the logo and the stylesheet's icons are data: images; the
  * document and "Try it out" are fetched from this origin. No eval, no CDN, no framing.
  */
-export const DOCS_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  `style-src 'self' ${cspHash(SWAGGER_UI_LOGO_STYLE)}`,
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const DOCS_CSP = contentSecurityPolicy([cspHash(SWAGGER_UI_LOGO_STYLE)]);
 
 const UI_OPTIONS: FastifySwaggerUiOptions = {
   routePrefix: DOCS_PREFIX,
