@@ -205,7 +205,9 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
 
   /** DRF's `initial()`: negotiation, then authentication and permissions, then the method check. */
   async function initial(request: FastifyRequest, reply: FastifyReply, parts: UrlParts): Promise<void> {
-    void reply.header('allow', allow).header('vary', 'Accept');
+    void reply.header('allow', allow);
+    // APIView.default_response_headers: the answer varies by Accept only when there is a choice.
+    if (view.renderers.length > 1) void reply.header('vary', 'Accept');
     const negotiated = negotiate(request.headers.accept, parts.format);
     request.negotiated = negotiated;
     if (negotiated.renderer.prepare !== undefined) await negotiated.renderer.prepare(request);

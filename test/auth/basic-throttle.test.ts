@@ -26,7 +26,10 @@ function basic(username: string, password: string): string {
 function basicOnGetToken(base: string, username: string, password: string): Promise<RawResponse> {
   return send(`${base}/gettoken/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(username, password) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: basic(username, password),
+    },
     body: '',
     timeoutMs: BURST_REQUEST_MS,
   });
@@ -34,7 +37,10 @@ function basicOnGetToken(base: string, username: string, password: string): Prom
 
 /** GET / with a Basic header, on a fresh connection. */
 function basicOnRoot(base: string, username: string, password: string): Promise<RawResponse> {
-  return send(`${base}/`, { headers: { authorization: basic(username, password) }, timeoutMs: BURST_REQUEST_MS });
+  return send(`${base}/`, {
+    headers: { authorization: basic(username, password) },
+    timeoutMs: BURST_REQUEST_MS,
+  });
 }
 
 async function createUser(ctx: () => DialectContext, prefix: string): Promise<string> {
@@ -46,7 +52,10 @@ function assertThrottled(response: RawResponse, what: string): void {
   assert.equal(response.status, 429, `${what}: ${response.body}`);
   const seconds = String(response.headers['retry-after']);
   assert.match(seconds, /^\d+$/, what);
-  assert.equal(response.body, JSON.stringify({ detail: `Request was throttled. Expected available in ${seconds} seconds.` }));
+  assert.equal(
+    response.body,
+    JSON.stringify({ detail: `Request was throttled. Expected available in ${seconds} seconds.` }),
+  );
 }
 
 describeEachDialect(
@@ -83,7 +92,7 @@ describeEachDialect(
       assertThrottled(await getToken(base, username, PASSWORD), 'a body login past the limit');
     });
 
-    it('a success clears the client\'s counter, as for any login', async () => {
+    it("a success clears the client's counter, as for any login", async () => {
       const base = await ctx().listen();
       const username = await createUser(ctx, 'cleared');
       for (let round = 0; round < 2; round++) {

@@ -28,7 +28,11 @@ describeEachDialect('Vary: Accept and Cookie where DRF sends them', (ctx) => {
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
   function assertVary(response: LightMyRequestResponse, vary: string | undefined, what: string): void {
-    assert.equal(response.headers.vary, vary, `${what} (${response.statusCode} ${response.body.slice(0, 120)})`);
+    assert.equal(
+      response.headers.vary,
+      vary,
+      `${what} (${response.statusCode} ${response.body.slice(0, 120)})`,
+    );
   }
 
   // ObtainAuthToken.renderer_classes = (JSONRenderer,): one renderer, so no `Vary: Accept`; its
@@ -39,19 +43,33 @@ describeEachDialect('Vary: Accept and Cookie where DRF sends them', (ctx) => {
       const body = new URLSearchParams({ username, password: PASSWORD }).toString();
       const cases: [string, Promise<LightMyRequestResponse>][] = [
         ['200', send({ method: 'POST', url, headers: form, payload: body })],
-        ['400 bad credentials', send({ method: 'POST', url, headers: form, payload: 'username=x&password=y' })],
+        [
+          '400 bad credentials',
+          send({ method: 'POST', url, headers: form, payload: 'username=x&password=y' }),
+        ],
         ['400 missing fields', send({ method: 'POST', url, headers: form, payload: '' })],
         ['405 GET', send({ method: 'GET', url })],
         ['OPTIONS', send({ method: 'OPTIONS', url })],
         ['415', send({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: 'x' })],
-        ['403 bad Basic', send({ method: 'POST', url, headers: { ...form, authorization: 'Basic' }, payload: body })],
-        ['Token header ignored', send({ method: 'POST', url, headers: { ...form, authorization }, payload: body })],
+        [
+          '403 bad Basic',
+          send({ method: 'POST', url, headers: { ...form, authorization: 'Basic' }, payload: body }),
+        ],
+        [
+          'Token header ignored',
+          send({ method: 'POST', url, headers: { ...form, authorization }, payload: body }),
+        ],
       ];
       for (const [what, pending] of cases) assertVary(await pending, 'Cookie', `${url} ${what}`);
       const session = await browser.send({ method: 'GET', url });
       assertVary(session, 'Cookie', `${url} 405 with a session`);
       // Content negotiation fails before authentication (APIView.initial): the session is never read.
-      const notAcceptable = await send({ method: 'POST', url, headers: { ...form, accept: 'application/xml' }, payload: body });
+      const notAcceptable = await send({
+        method: 'POST',
+        url,
+        headers: { ...form, accept: 'application/xml' },
+        payload: body,
+      });
       assert.equal(notAcceptable.statusCode, 406);
       assertVary(notAcceptable, undefined, `${url} 406`);
     }
@@ -71,7 +89,11 @@ describeEachDialect('Vary: Accept and Cookie where DRF sends them', (ctx) => {
       ['GET with a session', browser.send({ method: 'GET', url: '/' })],
     ];
     for (const [what, pending] of cases) assertVary(await pending, 'Accept, Cookie', `/ ${what}`);
-    assertVary(await send({ method: 'GET', url: '/', headers: { accept: 'application/xml' } }), 'Accept', '/ 406');
+    assertVary(
+      await send({ method: 'GET', url: '/', headers: { accept: 'application/xml' } }),
+      'Accept',
+      '/ 406',
+    );
   });
 
   // ProductModelViewSet here: TokenAuthentication, then SessionAuthentication. Token answers first;
@@ -80,26 +102,66 @@ describeEachDialect('Vary: Accept and Cookie where DRF sends them', (ctx) => {
     const cases: [string, Promise<LightMyRequestResponse>, string][] = [
       ['token', send({ method: 'GET', url: '/product_api/', headers: { authorization } }), 'Accept'],
       ['token, 405', send({ method: 'PUT', url: '/product_api/', headers: { authorization } }), 'Accept'],
-      ['token, detail 404', send({ method: 'GET', url: '/product_api/987654/', headers: { authorization } }), 'Accept'],
-      ['bad token: Token raised first', send({ method: 'GET', url: '/product_api/', headers: { authorization: 'Token nope' } }), 'Accept'],
-      ['"Token" alone', send({ method: 'GET', url: '/product_api/', headers: { authorization: 'Token' } }), 'Accept'],
+      [
+        'token, detail 404',
+        send({ method: 'GET', url: '/product_api/987654/', headers: { authorization } }),
+        'Accept',
+      ],
+      [
+        'bad token: Token raised first',
+        send({ method: 'GET', url: '/product_api/', headers: { authorization: 'Token nope' } }),
+        'Accept',
+      ],
+      [
+        '"Token" alone',
+        send({ method: 'GET', url: '/product_api/', headers: { authorization: 'Token' } }),
+        'Accept',
+      ],
       ['anonymous 401', send({ method: 'GET', url: '/product_api/' }), 'Accept, Cookie'],
-      ['another scheme: anonymous', send({ method: 'GET', url: '/product_api/', headers: { authorization: 'Basic eDp5' } }), 'Accept, Cookie'],
+      [
+        'another scheme: anonymous',
+        send({ method: 'GET', url: '/product_api/', headers: { authorization: 'Basic eDp5' } }),
+        'Accept, Cookie',
+      ],
       ['anonymous detail', send({ method: 'GET', url: '/product_api/1/' }), 'Accept, Cookie'],
-      ['anonymous HTML page', send({ method: 'GET', url: '/product_api/', headers: { accept: 'text/html' } }), 'Accept, Cookie'],
-      ['token HTML page', send({ method: 'GET', url: '/product_api/', headers: { authorization, accept: 'text/html' } }), 'Accept'],
-      ['406 before authentication', send({ method: 'GET', url: '/product_api/', headers: { accept: 'application/xml' } }), 'Accept'],
+      [
+        'anonymous HTML page',
+        send({ method: 'GET', url: '/product_api/', headers: { accept: 'text/html' } }),
+        'Accept, Cookie',
+      ],
+      [
+        'token HTML page',
+        send({ method: 'GET', url: '/product_api/', headers: { authorization, accept: 'text/html' } }),
+        'Accept',
+      ],
+      [
+        '406 before authentication',
+        send({ method: 'GET', url: '/product_api/', headers: { accept: 'application/xml' } }),
+        'Accept',
+      ],
       ['session', browser.send({ method: 'GET', url: '/product_api/' }), 'Accept, Cookie'],
-      ['session, POST without CSRF', browser.send({ method: 'POST', url: '/product_api/', headers: form, payload: 'name=x' }), 'Accept, Cookie'],
-      ['session and token: Token wins', browser.send({ method: 'GET', url: '/product_api/', headers: { authorization } }), 'Accept'],
+      [
+        'session, POST without CSRF',
+        browser.send({ method: 'POST', url: '/product_api/', headers: form, payload: 'name=x' }),
+        'Accept, Cookie',
+      ],
+      [
+        'session and token: Token wins',
+        browser.send({ method: 'GET', url: '/product_api/', headers: { authorization } }),
+        'Accept',
+      ],
     ];
     for (const [what, pending, vary] of cases) assertVary(await pending, vary, `/product_api/ ${what}`);
   });
 
   // The browsable API lists the headers as the view set them: DRF renders the page before
   // SessionMiddleware.process_response adds Cookie, so the page says `Vary: Accept`.
-  it('the browsable API page shows the view\'s Vary, the response carries Cookie too', async () => {
-    const page = await browser.send({ method: 'GET', url: '/product_api/', headers: { accept: 'text/html' } });
+  it("the browsable API page shows the view's Vary, the response carries Cookie too", async () => {
+    const page = await browser.send({
+      method: 'GET',
+      url: '/product_api/',
+      headers: { accept: 'text/html' },
+    });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Vary:<\/span> Accept\n/);
     assertVary(page, 'Accept, Cookie', 'session page');
