@@ -102,8 +102,8 @@ function postSchema(view: TokenView): FastifySchema {
  * Registers the token endpoints. Like DRF's ObtainAuthToken they use the default authentication
  * (Session, then Basic: a Token header is ignored, a failing Basic header is a 403, a logged-in
  * browser's POST needs its CSRF token) but never look at who authenticated, allow anyone, render
- * JSON only and parse forms, multipart and JSON. The
- * key comes from the token service: under `drf` the user's one token, under `hashed` a new one.
+ * JSON only and parse forms, multipart and JSON. The key comes from the token service: under
+ * `drf` the user's one token, under `hashed` a new one.
  * keygate adds the brute-force limit: past it the password is not even checked (429, Retry-After);
  * and `Cache-Control: no-store`, since the answer is a credential.
  */
