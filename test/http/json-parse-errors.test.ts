@@ -48,7 +48,11 @@ const CASES: readonly (readonly [string, Buffer, string])[] = [
     Buffer.from('{"username":"al\xc3', 'latin1'),
     'Unterminated string starting at: line 1 column 13 (char 12)',
   ],
-  ['a short \\u escape', Buffer.from('{"name":"\\u12"}'), 'Invalid \\uXXXX escape: line 1 column 11 (char 10)'],
+  [
+    'a short \\u escape',
+    Buffer.from('{"name":"\\u12"}'),
+    'Invalid \\uXXXX escape: line 1 column 11 (char 10)',
+  ],
   ['an unknown escape', Buffer.from('{"name":"a\\qb"}'), 'Invalid \\escape: line 1 column 11 (char 10)'],
   [
     'a raw tab in a string',
@@ -73,7 +77,11 @@ describeEachDialect('JSON parse errors: Python json messages', (ctx: () => Diale
     authorization = `Token ${(await ctx().keygate.tokens.getOrCreate(user)).key}`;
   });
 
-  function post(url: string, body: Buffer, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  function post(
+    url: string,
+    body: Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     return ctx().app.inject({
       method: 'POST',
       url,
@@ -83,7 +91,11 @@ describeEachDialect('JSON parse errors: Python json messages', (ctx: () => Diale
   }
 
   async function productCount(): Promise<number> {
-    const response = await ctx().app.inject({ method: 'GET', url: '/product_api/', headers: { authorization } });
+    const response = await ctx().app.inject({
+      method: 'GET',
+      url: '/product_api/',
+      headers: { authorization },
+    });
     return response.json<{ count: number }>().count;
   }
 
@@ -104,7 +116,7 @@ describeEachDialect('JSON parse errors: Python json messages', (ctx: () => Diale
     assert.equal(await productCount(), before, 'nothing was created');
   });
 
-  it('nesting past Python\'s recursion limit is a 400 in its words (DRF lets the RecursionError through: a 500)', async () => {
+  it("nesting past Python's recursion limit is a 400 in its words (DRF lets the RecursionError through: a 500)", async () => {
     for (const [body, kind] of [
       ['['.repeat(5000), 'array'],
       ['{"a":'.repeat(5000), 'object'],
@@ -129,7 +141,9 @@ describeEachDialect('JSON parse errors: Python json messages', (ctx: () => Diale
     const create = async (text: string): Promise<LightMyRequestResponse> =>
       post('/product_api/', Buffer.from(text), { authorization });
     // Duplicate keys: the last one wins, as in a Python dict.
-    const duplicate = await create('{"name":"first","name":"Last","description":"d","price":"1.00","price":"2.50","stock":1}');
+    const duplicate = await create(
+      '{"name":"first","name":"Last","description":"d","price":"1.00","price":"2.50","stock":1}',
+    );
     assert.equal(duplicate.statusCode, 201, duplicate.body);
     assert.equal(duplicate.json<{ name: string; price: string }>().name, 'Last');
     assert.equal(duplicate.json<{ name: string; price: string }>().price, '2.50');
@@ -157,10 +171,16 @@ describeEachDialect('JSON parse errors: Python json messages', (ctx: () => Diale
   });
 
   it('a __proto__ key is refused with a clear 400 (Python would accept it; JavaScript objects would not be safe)', async () => {
-    for (const text of ['{"__proto__":{"polluted":true},"name":"A","price":"1"}', '{"name":{"\\u005f_proto__":1}}']) {
+    for (const text of [
+      '{"__proto__":{"polluted":true},"name":"A","price":"1"}',
+      '{"name":{"\\u005f_proto__":1}}',
+    ]) {
       const response = await post('/product_api/', Buffer.from(text), { authorization });
       assert.equal(response.statusCode, 400, response.body);
-      assert.equal(response.body, '{"detail":"JSON parse error - Object contains forbidden prototype property"}');
+      assert.equal(
+        response.body,
+        '{"detail":"JSON parse error - Object contains forbidden prototype property"}',
+      );
     }
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
