@@ -33,9 +33,9 @@ function lastValues<T>(fields: Readonly<Record<string, T | T[] | undefined>>): R
 
 /**
  * Installs the body parsers: JSON (an empty body is `{}`, as DRF; malformed JSON is DRF's
- * `JSON parse error - ...` in Python's words), urlencoded and multipart forms (fields only; a repeated field gives
- * its last value). Fastify's text/plain parser is removed so that media type is a 415 like any other.
- * Every body, whatever its type, is held to Fastify's `bodyLimit` before it is read whole (413),
+ * `JSON parse error - ...` in Python's words), urlencoded and multipart forms (fields only; a
+ * repeated field gives its last value). Fastify's text/plain parser is removed so that media type
+ * is a 415 like any other. Every body, whatever its type, is held to Fastify's `bodyLimit` before it is read whole (413),
  * and forms to a number of fields (400).
  */
 export function registerBodyParsers(app: FastifyInstance): void {

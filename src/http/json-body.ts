@@ -1,4 +1,4 @@
-// DRF's JSONParser on a request body: Python's decoding and json.load, at JSON.parse's speed where they agree.
+// DRF's JSONParser on a body: Python's decoding and json.load, at JSON.parse's speed where they agree.
 import secureJson from 'secure-json-parse';
 import { ParseError } from '../errors.js';
 import { PythonValueError } from './python-errors.js';

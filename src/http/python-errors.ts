@@ -1,11 +1,11 @@
-// Python's exceptions as keygate reports them: their str(), and json's positions counted as Python counts them.
+// Python's exceptions as keygate reports them: their str(), json's positions counted as Python counts.
 
 /** A `ValueError` (or json's RecursionError) as Python raises it: `message` is its `str()`. */
 export class PythonValueError extends Error {
   override readonly name = 'PythonValueError';
 }
 
-/** Code points in `text[from, to)`: Python counts a character where JavaScript counts a surrogate pair as two. */
+/** Code points in `text[from, to)`: a surrogate pair is one character to Python, two units to JavaScript. */
 function codePoints(text: string, from: number, to: number): number {
   let count = to - from;
   for (let i = from + 1; i < to; i++) {

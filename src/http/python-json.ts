@@ -1,4 +1,4 @@
-// CPython 3.11's json.loads (Lib/json/decoder.py over Modules/_json.c's scanner), ported for its exact errors.
+// CPython 3.11's json.loads (Lib/json/decoder.py over Modules/_json.c's scanner), ported for its errors.
 import { PythonValueError, jsonDecodeError as decodeError } from './python-errors.js';
 
 /**
@@ -151,8 +151,8 @@ class Scanner {
       const digits = integerEnd - (this.#at(start) === 0x2d ? start + 1 : start);
       if (digits > MAX_INT_DIGITS) {
         throw new PythonValueError(
-          `Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion: value has ${digits} digits; ` +
-            'use sys.set_int_max_str_digits() to increase the limit',
+          `Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion: ` +
+            `value has ${digits} digits; use sys.set_int_max_str_digits() to increase the limit`,
         );
       }
     }

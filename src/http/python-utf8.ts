@@ -1,4 +1,4 @@
-// Python 3.11's codecs.getreader('utf-8')(stream).read(): DRF's decoding of a JSON body, with its exact errors.
+// Python 3.11's codecs.getreader('utf-8')(stream).read(): how DRF decodes a JSON body, errors included.
 import { PythonValueError } from './python-errors.js';
 
 // Valid UTF-8 (the same set for WHATWG and CPython: no surrogates, overlongs or values past U+10FFFF).

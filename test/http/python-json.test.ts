@@ -35,7 +35,7 @@ function untag(value: unknown): unknown {
   return Object.fromEntries(entries.map(([key, item]) => [key, untag(item)]));
 }
 
-/** deepStrictEqual, but an integer `-0` (Python's int 0, JSON.parse's -0) equals 0: a JSON int has no sign of zero. */
+/** deepStrictEqual, but `-0` equals 0 (JSON.parse's -0 for the literal `-0` is Python's int 0). */
 function assertSameValue(actual: unknown, expected: unknown, what: string): void {
   const normalise = (item: unknown): unknown =>
     Object.is(item, -0)
@@ -104,7 +104,7 @@ describe(`the JSON body parser answers as DRF on Python ${fixture.python}`, () =
     assert.equal(compared, fixture.cases.length);
   });
 
-  it('the Python decoder alone agrees too, valid inputs included (it decides whenever JSON.parse cannot)', () => {
+  it('the Python decoder alone agrees too, valid inputs included (it decides where JSON.parse cannot)', () => {
     for (const c of fixture.cases) {
       const bytes = Buffer.from(c.hex, 'hex');
       const decoded = outcome(() => decodeUtf8LikePython(bytes));
@@ -175,7 +175,7 @@ describe(`the JSON body parser answers as DRF on Python ${fixture.python}`, () =
     }
   });
 
-  it('a __proto__ key, however spelt, is refused; nothing is polluted; constructor is an ordinary key', () => {
+  it('a __proto__ key, however spelt, is refused; nothing is polluted; constructor is a plain key', () => {
     for (const text of [
       '{"__proto__":{"polluted":true}}',
       '[{"a":{"__proto__":1}}]',
