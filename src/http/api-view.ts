@@ -36,7 +36,7 @@ export type ApiHandler = (
 
 /** A view: DRF's APIView attributes plus its handlers. */
 export interface ApiViewDefinition {
-  /** DRF's view name, shown by OPTIONS ("Product List"). */
+  /** DRF's view name, shown by OPTIONS and the browsable API ("Product Model List"; see view-name.ts). */
   readonly name: string;
   readonly description?: string;
   /** Fastify path ending in `/`; a final `:param/` segment is the lookup (`/product_api/:pk/`). */
@@ -52,6 +52,11 @@ export interface ApiViewDefinition {
   readonly formatSuffixes?: boolean;
   /** DRF's metadata `actions` for OPTIONS: field descriptions per method the user may use. */
   readonly actions?: (request: FastifyRequest) => Record<string, unknown> | undefined;
+  /**
+   * DRF's `get_object()`, which SimpleMetadata calls before describing PUT: it throws (NotFound)
+   * when the URL names no object, and OPTIONS then leaves PUT out of `actions`.
+   */
+  readonly getObject?: (request: FastifyRequest, lookup: string | undefined) => Promise<unknown>;
 }
 
 const METHOD_ORDER: readonly ViewMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -60,6 +65,44 @@ const ALL_METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATC
 const SUFFIXED_LOOKUP = /^([^/.]+)\.([a-z0-9]+)$/;
 const PLAIN_LOOKUP = /^[^/.]+$/;
 const NEGOTIATION_CACHE_SIZE = 64;
+
+/**
+ * DRF's SimpleMetadata.determine_metadata: name, description, renders, parses, then `actions` when
+ * there are any (PUT only for an object that exists: determine_actions calls get_object()).
+ */
+async function optionsMetadata(
+  view: ApiViewDefinition,
+  request: FastifyRequest,
+  lookup: string | undefined,
+): Promise<Record<string, unknown>> {
+  const metadata: Record<string, unknown> = {
+    name: view.name,
+    description: view.description ?? '',
+    renders: view.renderers.map((r) => r.mediaType),
+    parses: view.parses,
+  };
+  const { PUT, ...others } = view.actions?.(request) ?? {};
+  const actions: Record<string, unknown> = { ...others };
+  if (PUT !== undefined && (view.getObject === undefined || (await found(view.getObject, request, lookup)))) {
+    actions.PUT = PUT;
+  }
+  if (Object.keys(actions).length > 0) metadata.actions = actions;
+  return metadata;
+}
+
+async function found(
+  getObject: NonNullable<ApiViewDefinition['getObject']>,
+  request: FastifyRequest,
+  lookup: string | undefined,
+): Promise<boolean> {
+  try {
+    await getObject(request, lookup);
+    return true;
+  } catch (error) {
+    if (error instanceof NotFound) return false;
+    throw error;
+  }
+}
 
 /** DRF's `Allow` value: implemented methods in http_method_names order, then HEAD and OPTIONS. */
 export function allowHeader(handlers: ApiViewDefinition['handlers']): string {
@@ -141,7 +184,6 @@ interface UrlParts {
 export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): void {
   const info = describeUrl(view.url);
   const allow = allowHeader(view.handlers);
-  const offeredTypes = view.renderers.map((r) => r.mediaType);
   const rendered: RenderedView = {
     name: view.name,
     description: view.description ?? '',
@@ -172,15 +214,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
   async function dispatch(request: FastifyRequest, reply: FastifyReply, parts: UrlParts): Promise<unknown> {
     const method = request.method === 'HEAD' ? 'GET' : (request.method as ViewMethod | 'OPTIONS');
     if (method === 'OPTIONS') {
-      const metadata: Record<string, unknown> = {
-        name: view.name,
-        description: view.description ?? '',
-        renders: offeredTypes,
-        parses: view.parses,
-      };
-      const actions = view.actions?.(request);
-      if (actions && Object.keys(actions).length > 0) metadata.actions = actions;
-      return sendRendered(request, reply, 200, metadata);
+      return sendRendered(request, reply, 200, await optionsMetadata(view, request, parts.lookup));
     }
     const handler = view.handlers[method];
     if (!handler) throw new MethodNotAllowed(request.method);

@@ -7,6 +7,7 @@ import { registerApiView } from './api-view.js';
 import { PARSED_MEDIA_TYPES } from './body-parsers.js';
 import type { Renderer } from './render.js';
 import { registerResource, type ResourceDefinition } from './resource.js';
+import { viewName } from './view-name.js';
 
 /** Collects resources, then registers them and the root view `GET /`. */
 export class ApiRouter {
@@ -24,7 +25,7 @@ export class ApiRouter {
       (resource) => [resource.prefix, registerResource(app, resource, renderers)] as const,
     );
     registerApiView(app, {
-      name: 'Api Root',
+      name: viewName('APIRootView'),
       description: 'The default basic root view for DefaultRouter',
       url: '/',
       access: { ...rootAccess, permissions: [AllowAny] },
