@@ -7,7 +7,7 @@ import { MethodNotAllowed, NotFound } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
 import { sendRedirect } from './redirect.js';
 import type { JsonSerializer } from './schema-json.js';
-import type { RenderContext, RenderedView, Renderer } from './render.js';
+import type { RenderContext, RenderedView, Renderer, ViewCrumb } from './render.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -48,6 +48,8 @@ export interface ApiViewDefinition {
   readonly handlers: Partial<Record<ViewMethod, ApiHandler>>;
   /** OpenAPI schemas per method (documentation only; validation is DRF's, in the handlers). */
   readonly schemas?: Partial<Record<ViewMethod, FastifySchema>>;
+  /** The views above this one in the URL tree, root first (the browsable API's breadcrumbs). */
+  readonly trail?: readonly ViewCrumb[];
   /** Whether `.json`-style suffixes route here (DRF's format_suffix_patterns; the router's views). */
   readonly formatSuffixes?: boolean;
   /** DRF's metadata `actions` for OPTIONS: field descriptions per method the user may use. */
@@ -186,6 +188,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
   const allow = allowHeader(view.handlers);
   const rendered: RenderedView = {
     name: view.name,
+    trail: view.trail ?? [],
     description: view.description ?? '',
     allow,
     methods: METHOD_ORDER.filter((m) => view.handlers[m] !== undefined),

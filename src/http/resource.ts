@@ -9,7 +9,7 @@ import { registerApiView, type ApiViewDefinition } from './api-view.js';
 import { PARSED_MEDIA_TYPES, requestData } from './body-parsers.js';
 import { parseMediaType } from './media-type.js';
 import { paginate, pageWindow, type PageWindow } from './pagination.js';
-import type { Renderer } from './render.js';
+import type { Renderer, ViewCrumb } from './render.js';
 import { compileJson, pageSchemaOf } from './schema-json.js';
 import { viewName } from './view-name.js';
 
@@ -133,11 +133,15 @@ function mayUse(request: FastifyRequest, access: AccessPolicy, method: string): 
   }
 }
 
-/** Registers the list and detail views of a resource. Returns the list URL path. */
+/**
+ * Registers the list and detail views of a resource below the views of `trail` (the API root).
+ * Returns the list URL path.
+ */
 export function registerResource<Item, Input>(
   app: FastifyInstance,
   resource: ResourceDefinition<Item, Input>,
   renderers: readonly Renderer[],
+  trail: readonly ViewCrumb[] = [],
 ): string {
   const { repository, access } = resource;
   const listUrl = `/${resource.prefix}/`;
@@ -154,9 +158,11 @@ export function registerResource<Item, Input>(
   const pageJson = compileJson(pageSchema);
   const security = [{ TokenAuth: [] }];
 
+  const listName = viewName(resource.viewset, 'List');
   registerApiView(app, {
     ...common,
-    name: viewName(resource.viewset, 'List'),
+    name: listName,
+    trail,
     url: listUrl,
     handlers: {
       async GET(request) {
@@ -218,6 +224,7 @@ export function registerResource<Item, Input>(
   registerApiView(app, {
     ...common,
     name: viewName(resource.viewset, 'Instance'),
+    trail: [...trail, { name: listName, url: listUrl }],
     url: `${listUrl}:pk/`,
     handlers: {
       GET: async (request, lookup) => ({

@@ -21,11 +21,12 @@ export class ApiRouter {
 
   /** Registers every resource's views and the API root on `app`. */
   install(app: FastifyInstance, renderers: readonly Renderer[], rootAccess: AccessPolicy): void {
+    const root = { name: viewName('APIRootView'), url: '/' };
     const entries = this.#resources.map(
-      (resource) => [resource.prefix, registerResource(app, resource, renderers)] as const,
+      (resource) => [resource.prefix, registerResource(app, resource, renderers, [root])] as const,
     );
     registerApiView(app, {
-      name: viewName('APIRootView'),
+      name: root.name,
       description: 'The default basic root view for DefaultRouter',
       url: '/',
       access: { ...rootAccess, permissions: [AllowAny] },

@@ -155,27 +155,27 @@ describeEachDialect('View names and OPTIONS (DRF SimpleMetadata)', (ctx: () => D
       assert.match(
         detail.body,
         new RegExp(
-          '<ol class="breadcrumbs" aria-label="Breadcrumbs">\\s*' +
+          '<nav class="breadcrumbs" aria-label="Breadcrumbs">\\s*<ol>\\s*' +
             '<li><a href="/">Api Root</a></li>\\s*' +
             '<li><a href="/product_api/">Product Model List</a></li>\\s*' +
             `<li><a href="/product_api/${productId}/" aria-current="page">Product Model Instance</a></li>\\s*` +
-            '</ol>',
+            '</ol>\\s*</nav>',
         ),
       );
       const list = await page('/product_api/?format=api');
       assert.match(
         list.body,
         new RegExp(
-          '<ol class="breadcrumbs" aria-label="Breadcrumbs">\\s*' +
+          '<nav class="breadcrumbs" aria-label="Breadcrumbs">\\s*<ol>\\s*' +
             '<li><a href="/\\?format=api">Api Root</a></li>\\s*' +
             '<li><a href="/product_api/\\?format=api" aria-current="page">Product Model List</a></li>\\s*' +
-            '</ol>',
+            '</ol>\\s*</nav>',
         ),
       );
       const root = await page('/');
       assert.match(
         root.body,
-        /<ol class="breadcrumbs" aria-label="Breadcrumbs">\s*<li><a href="\/" aria-current="page">Api Root<\/a><\/li>\s*<\/ol>/,
+        /<nav class="breadcrumbs" aria-label="Breadcrumbs">\s*<ol>\s*<li><a href="\/" aria-current="page">Api Root<\/a><\/li>\s*<\/ol>\s*<\/nav>/,
       );
     });
   });
