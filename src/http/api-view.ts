@@ -5,6 +5,7 @@ import { authenticate, type AccessPolicy } from '../auth/access.js';
 import { checkPermissions } from '../auth/permissions.js';
 import { MethodNotAllowed, NotFound } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
+import { optionsMetadata } from './options-metadata.js';
 import { sendRedirect } from './redirect.js';
 import type { JsonSerializer } from './schema-json.js';
 import type { RenderContext, RenderedView, Renderer, ViewCrumb } from './render.js';
@@ -67,44 +68,6 @@ const ALL_METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATC
 const SUFFIXED_LOOKUP = /^([^/.]+)\.([a-z0-9]+)$/;
 const PLAIN_LOOKUP = /^[^/.]+$/;
 const NEGOTIATION_CACHE_SIZE = 64;
-
-/**
- * DRF's SimpleMetadata.determine_metadata: name, description, renders, parses, then `actions` when
- * there are any (PUT only for an object that exists: determine_actions calls get_object()).
- */
-async function optionsMetadata(
-  view: ApiViewDefinition,
-  request: FastifyRequest,
-  lookup: string | undefined,
-): Promise<Record<string, unknown>> {
-  const metadata: Record<string, unknown> = {
-    name: view.name,
-    description: view.description ?? '',
-    renders: view.renderers.map((r) => r.mediaType),
-    parses: view.parses,
-  };
-  const { PUT, ...others } = view.actions?.(request) ?? {};
-  const actions: Record<string, unknown> = { ...others };
-  if (PUT !== undefined && (view.getObject === undefined || (await found(view.getObject, request, lookup)))) {
-    actions.PUT = PUT;
-  }
-  if (Object.keys(actions).length > 0) metadata.actions = actions;
-  return metadata;
-}
-
-async function found(
-  getObject: NonNullable<ApiViewDefinition['getObject']>,
-  request: FastifyRequest,
-  lookup: string | undefined,
-): Promise<boolean> {
-  try {
-    await getObject(request, lookup);
-    return true;
-  } catch (error) {
-    if (error instanceof NotFound) return false;
-    throw error;
-  }
-}
 
 /** DRF's `Allow` value: implemented methods in http_method_names order, then HEAD and OPTIONS. */
 export function allowHeader(handlers: ApiViewDefinition['handlers']): string {
