@@ -65,8 +65,8 @@ function inputFields(defaults: boolean) {
       maxLength: NAME_MAX_LENGTH,
       pattern: NAME_PATTERN,
       description:
-        'Trimmed of surrounding whitespace; may not be blank (whitespace only); at most 100 characters ' +
-        '(code points); no NUL or lone surrogate. A JSON number is accepted too, as its text.',
+        `Trimmed of surrounding whitespace; may not be blank (whitespace only); at most ${NAME_MAX_LENGTH} ` +
+        'characters (code points); no NUL or lone surrogate. A JSON number is accepted too, as its text.',
       examples: ['Coffee beans'],
     }),
     description: Type.String({
@@ -90,7 +90,7 @@ function inputFields(defaults: boolean) {
       minimum: STOCK_MIN,
       maximum: STOCK_MAX,
       description:
-        'A whole number from 0 to 2147483647 (the server also takes its decimal text, "7" or "7.0"). ' +
+        `A whole number from ${STOCK_MIN} to ${STOCK_MAX} (the server also takes its decimal text, "7" or "7.0"). ` +
         'Optional: a product created without it has 0 (the model default); a PUT without it keeps it.',
       ...(defaults && { default: PRODUCT_DEFAULTS.stock }),
       examples: [7],
