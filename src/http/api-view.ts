@@ -5,9 +5,10 @@ import { authenticate, type AccessPolicy } from '../auth/access.js';
 import { checkPermissions } from '../auth/permissions.js';
 import { MethodNotAllowed, NotFound } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
+import { optionsMetadata } from './options-metadata.js';
 import { sendRedirect } from './redirect.js';
 import type { JsonSerializer } from './schema-json.js';
-import type { RenderContext, RenderedView, Renderer } from './render.js';
+import type { RenderContext, RenderedView, Renderer, ViewCrumb } from './render.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,7 +37,7 @@ export type ApiHandler = (
 
 /** A view: DRF's APIView attributes plus its handlers. */
 export interface ApiViewDefinition {
-  /** DRF's view name, shown by OPTIONS ("Product List"). */
+  /** DRF's view name, shown by OPTIONS and the browsable API ("Product Model List"; see view-name.ts). */
   readonly name: string;
   readonly description?: string;
   /** Fastify path ending in `/`; a final `:param/` segment is the lookup (`/product_api/:pk/`). */
@@ -48,10 +49,17 @@ export interface ApiViewDefinition {
   readonly handlers: Partial<Record<ViewMethod, ApiHandler>>;
   /** OpenAPI schemas per method (documentation only; validation is DRF's, in the handlers). */
   readonly schemas?: Partial<Record<ViewMethod, FastifySchema>>;
+  /** The views above this one in the URL tree, root first (the browsable API's breadcrumbs). */
+  readonly trail?: readonly ViewCrumb[];
   /** Whether `.json`-style suffixes route here (DRF's format_suffix_patterns; the router's views). */
   readonly formatSuffixes?: boolean;
   /** DRF's metadata `actions` for OPTIONS: field descriptions per method the user may use. */
   readonly actions?: (request: FastifyRequest) => Record<string, unknown> | undefined;
+  /**
+   * DRF's `get_object()`, which SimpleMetadata calls before describing PUT: it throws (NotFound)
+   * when the URL names no object, and OPTIONS then leaves PUT out of `actions`.
+   */
+  readonly getObject?: (request: FastifyRequest, lookup: string | undefined) => Promise<unknown>;
 }
 
 const METHOD_ORDER: readonly ViewMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -141,9 +149,9 @@ interface UrlParts {
 export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): void {
   const info = describeUrl(view.url);
   const allow = allowHeader(view.handlers);
-  const offeredTypes = view.renderers.map((r) => r.mediaType);
   const rendered: RenderedView = {
     name: view.name,
+    trail: view.trail ?? [],
     description: view.description ?? '',
     allow,
     methods: METHOD_ORDER.filter((m) => view.handlers[m] !== undefined),
@@ -172,15 +180,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
   async function dispatch(request: FastifyRequest, reply: FastifyReply, parts: UrlParts): Promise<unknown> {
     const method = request.method === 'HEAD' ? 'GET' : (request.method as ViewMethod | 'OPTIONS');
     if (method === 'OPTIONS') {
-      const metadata: Record<string, unknown> = {
-        name: view.name,
-        description: view.description ?? '',
-        renders: offeredTypes,
-        parses: view.parses,
-      };
-      const actions = view.actions?.(request);
-      if (actions && Object.keys(actions).length > 0) metadata.actions = actions;
-      return sendRendered(request, reply, 200, metadata);
+      return sendRendered(request, reply, 200, await optionsMetadata(view, request, parts.lookup));
     }
     const handler = view.handlers[method];
     if (!handler) throw new MethodNotAllowed(request.method);

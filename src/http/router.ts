@@ -7,6 +7,7 @@ import { registerApiView } from './api-view.js';
 import { PARSED_MEDIA_TYPES } from './body-parsers.js';
 import type { Renderer } from './render.js';
 import { registerResource, type ResourceDefinition } from './resource.js';
+import { viewName } from './view-name.js';
 
 /** Collects resources, then registers them and the root view `GET /`. */
 export class ApiRouter {
@@ -20,11 +21,12 @@ export class ApiRouter {
 
   /** Registers every resource's views and the API root on `app`. */
   install(app: FastifyInstance, renderers: readonly Renderer[], rootAccess: AccessPolicy): void {
+    const root = { name: viewName('APIRootView'), url: '/' };
     const entries = this.#resources.map(
-      (resource) => [resource.prefix, registerResource(app, resource, renderers)] as const,
+      (resource) => [resource.prefix, registerResource(app, resource, renderers, [root])] as const,
     );
     registerApiView(app, {
-      name: 'Api Root',
+      name: root.name,
       description: 'The default basic root view for DefaultRouter',
       url: '/',
       access: { ...rootAccess, permissions: [AllowAny] },
