@@ -87,7 +87,7 @@ export function renderInto(
   // A Buffer keeps the negotiated Content-Type exactly (Fastify rewrites it for strings).
   return reply
     .code(status === 204 ? 200 : status)
-    .type(renderer.contentType?.(accepted) ?? accepted.text)
+    .type(renderer.contentType?.(accepted) ?? renderer.mediaType)
     .send(Buffer.from(body));
 }
 
