@@ -6,6 +6,7 @@ import { checkPermissions } from '../auth/permissions.js';
 import { MethodNotAllowed, NotFound } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
 import { sendRedirect } from './redirect.js';
+import { formatParam } from './reverse.js';
 import type { JsonSerializer } from './schema-json.js';
 import type { RenderContext, RenderedView, Renderer } from './render.js';
 
@@ -28,10 +29,14 @@ export interface ApiResponse {
   readonly json?: JsonSerializer;
 }
 
-/** A handler gets the request with user/auth set and the URL's lookup value, if any. */
+/**
+ * A handler gets the request with user/auth set, the URL's lookup value, if any, and its format
+ * suffix, if any (DRF's `kwargs['format']`; a `?format=` is not one).
+ */
 export type ApiHandler = (
   request: FastifyRequest,
   lookup: string | undefined,
+  formatSuffix: string | undefined,
 ) => Promise<ApiResponse> | ApiResponse;
 
 /** A view: DRF's APIView attributes plus its handlers. */
@@ -128,10 +133,13 @@ function describeUrl(url: string): RouteInfo {
   return { lookupParam: match ? match[1]! : null, base: url.slice(0, -1) };
 }
 
-/** The lookup value and format suffix carried by a request's URL. */
+/** The lookup value and format carried by a request's URL. */
 interface UrlParts {
   readonly lookup: string | undefined;
+  /** The format negotiation uses: the URL's suffix, else `?format=`. */
   readonly format: string | undefined;
+  /** The URL's format suffix alone (DRF's `kwargs['format']`). */
+  readonly suffix?: string;
 }
 
 /**
@@ -152,18 +160,17 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
 
   function urlParts(request: FastifyRequest, slashed: boolean): UrlParts | 'redirect' {
     const params = request.params as Record<string, string>;
-    const query = request.query as Record<string, unknown>;
-    const queryFormat = typeof query.format === 'string' ? query.format : undefined;
+    const queryFormat = formatParam(request);
     if (info.lookupParam === null) {
       if (params.format !== undefined) {
         if (!/^[a-z0-9]+$/.test(params.format)) throw new NotFound();
-        return { lookup: undefined, format: params.format };
+        return { lookup: undefined, format: params.format, suffix: params.format };
       }
       return slashed ? { lookup: undefined, format: queryFormat } : 'redirect';
     }
     const raw = params[info.lookupParam] ?? '';
     const suffixed = SUFFIXED_LOOKUP.exec(raw);
-    if (suffixed) return { lookup: suffixed[1], format: suffixed[2] };
+    if (suffixed) return { lookup: suffixed[1], format: suffixed[2], suffix: suffixed[2] };
     if (!PLAIN_LOOKUP.test(raw)) throw new NotFound();
     if (!slashed) return 'redirect';
     return { lookup: raw, format: queryFormat };
@@ -184,7 +191,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     }
     const handler = view.handlers[method];
     if (!handler) throw new MethodNotAllowed(request.method);
-    const result = await handler(request, parts.lookup);
+    const result = await handler(request, parts.lookup, parts.suffix);
     return sendRendered(request, reply, result.status, result.data, result.json);
   }
 
