@@ -7,7 +7,7 @@ import type { AccessPolicy } from './auth/access.js';
 import { AllowAny, IsAuthenticated } from './auth/permissions.js';
 import { registerTokenRoutes } from './authtoken/token-routes.js';
 import { csrfPlugin } from './csrf/csrf-plugin.js';
-import { NotFound } from './errors.js';
+import { NoRouteMatches } from './errors.js';
 import { allowedHostsHook } from './http/allowed-hosts.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorHandler } from './http/client-error.js';
@@ -17,6 +17,7 @@ import { httpsOnlyHook } from './http/https-only.js';
 import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
 import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
+import { repercentBrokenUnicode } from './http/repercent.js';
 import { originForm } from './http/request-target.js';
 import { ApiRouter } from './http/router.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -58,8 +59,12 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     ...serverCreationOptions(config),
     ...requestLogging(),
     bodyLimit: 1_048_576,
-    // Absolute-form targets are reduced to their path before routing (their host is ignored).
-    rewriteUrl: (request) => originForm(request.url ?? '/'),
+    // Absolute-form targets are reduced to their path before routing (their host is ignored), and
+    // escapes that are not UTF-8 become literal text in the path, as Django reads it.
+    rewriteUrl: (request) => repercentBrokenUnicode(originForm(request.url ?? '/')),
+    // Django's URL patterns have no length limit, so a long lookup reaches its view (401 or 404 as
+    // DRF answers): no parameter can outgrow the request line, which Node caps with the headers.
+    routerOptions: { maxParamLength: 16_384 },
     // Errors Fastify or Node's parser raise themselves get keygate's JSON and headers, not theirs.
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler: clientErrorHandler(config.production),
@@ -107,7 +112,8 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   registerAdmin(app);
   registerStaticRoutes(app);
   registerHealthRoutes(app);
-  // Answered here rather than thrown, so a failure while sending it reaches errorHandler again.
-  app.setNotFoundHandler((request, reply) => errorHandler(new NotFound(), request, reply));
+  // Django's 404 page. Answered here rather than thrown, so a failure while sending it reaches
+  // errorHandler again.
+  app.setNotFoundHandler((request, reply) => errorHandler(new NoRouteMatches(), request, reply));
   return app;
 }

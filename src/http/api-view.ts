@@ -3,7 +3,7 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 import { authenticate, type AccessPolicy } from '../auth/access.js';
 import { checkPermissions } from '../auth/permissions.js';
-import { MethodNotAllowed, NotFound } from '../errors.js';
+import { MethodNotAllowed, NoRouteMatches } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
 import { sendRedirect } from './redirect.js';
 import { formatParam } from './reverse.js';
@@ -61,7 +61,9 @@ export interface ApiViewDefinition {
 
 const METHOD_ORDER: readonly ViewMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const ALL_METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-// DRF's format suffix: `/product_api.json`, `/product_api/1.json`.
+// The router's patterns (DRF's SimpleRouter lookup `[^/.]+`, format_suffix_patterns' `[a-z0-9]+`):
+// Fastify's parameters take more (dots, nothing at all), which Django's resolver would not match.
+const FORMAT = /^[a-z0-9]+$/;
 const SUFFIXED_LOOKUP = /^([^/.]+)\.([a-z0-9]+)$/;
 const PLAIN_LOOKUP = /^[^/.]+$/;
 const NEGOTIATION_CACHE_SIZE = 64;
@@ -163,7 +165,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     const queryFormat = formatParam(request);
     if (info.lookupParam === null) {
       if (params.format !== undefined) {
-        if (!/^[a-z0-9]+$/.test(params.format)) throw new NotFound();
+        if (!FORMAT.test(params.format)) throw new NoRouteMatches();
         return { lookup: undefined, format: params.format, suffix: params.format };
       }
       return slashed ? { lookup: undefined, format: queryFormat } : 'redirect';
@@ -171,7 +173,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     const raw = params[info.lookupParam] ?? '';
     const suffixed = SUFFIXED_LOOKUP.exec(raw);
     if (suffixed) return { lookup: suffixed[1], format: suffixed[2], suffix: suffixed[2] };
-    if (!PLAIN_LOOKUP.test(raw)) throw new NotFound();
+    if (!PLAIN_LOOKUP.test(raw)) throw new NoRouteMatches();
     if (!slashed) return 'redirect';
     return { lookup: raw, format: queryFormat };
   }
