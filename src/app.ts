@@ -20,6 +20,8 @@ import { jsonRenderer } from './http/render.js';
 import { repercentBrokenUnicode } from './http/repercent.js';
 import { originForm } from './http/request-target.js';
 import { ApiRouter } from './http/router.js';
+import { restoreUnknownMethod } from './http/unknown-method.js';
+import { unroutedMethodsPlugin } from './http/unrouted-methods.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { serverCreationOptions } from './http/server-options.js';
 import { browsableApiRenderer } from './html/browsable-api-renderer.js';
@@ -94,6 +96,8 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     route.errorHandler ??= errorHandler;
   });
   app.addHook('onSend', requestIdHook);
+  // A method Node's parser refused (FOO) was routed under a stand-in: see http/unknown-method.ts.
+  app.addHook('onRequest', restoreUnknownMethod);
   app.addHook('onRequest', allowedHostsHook(config.allowedHosts));
   if (config.production) app.addHook('onRequest', httpsOnlyHook);
   registerSecurityHeaders(app, config.production);
@@ -101,6 +105,8 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   registerOpenApi(app);
   void app.register(sessionPlugin);
   void app.register(csrfPlugin);
+  // A method Fastify routes nowhere (TRACE, FOO) at an API view's URL is that view's (DRF's 405).
+  void app.register(unroutedMethodsPlugin);
 
   // DRF's order: JSON first, so `*/*` and no Accept get JSON; browsers asking for HTML get the page.
   const renderers = [jsonRenderer, browsableApiRenderer];

@@ -8,6 +8,7 @@ import { selectRenderer, type Negotiated } from './negotiation.js';
 import { sendRedirect } from './redirect.js';
 import { formatParam } from './reverse.js';
 import type { JsonSerializer } from './schema-json.js';
+import { addUnroutedRoute } from './unrouted-methods.js';
 import type { RenderContext, RenderedView, Renderer } from './render.js';
 
 declare module 'fastify' {
@@ -225,6 +226,20 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
       throw new MethodNotAllowed(request.method);
   }
 
+  /** The route's hooks for one URL: DRF's initial() first, then the handler (or Django's APPEND_SLASH). */
+  const answerAt = (slashed: boolean) => ({
+    async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      const parts = urlParts(request, slashed);
+      if (parts === 'redirect') return;
+      await initial(request, reply, parts);
+    },
+    async handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+      const parts = urlParts(request, slashed);
+      if (parts === 'redirect') return sendRedirect(reply, 301, slashedTarget(request.url));
+      return dispatch(request, reply, parts);
+    },
+  });
+
   const routeFor = (
     url: string,
     slashed: boolean,
@@ -238,16 +253,17 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
       exposeHeadRoute: false,
       // Schemas document the route; input is validated by the handlers with DRF's rules and messages.
       validatorCompiler: () => () => true,
-      async onRequest(request, reply) {
-        const parts = urlParts(request, slashed);
-        if (parts === 'redirect') return;
-        await initial(request, reply, parts);
-      },
-      async handler(request, reply) {
-        const parts = urlParts(request, slashed);
-        if (parts === 'redirect') return sendRedirect(reply, 301, slashedTarget(request.url));
-        return dispatch(request, reply, parts);
-      },
+      ...answerAt(slashed),
+    });
+  };
+
+  /** Every method at `url`: the methods Fastify routes, and (through the not-found handler) the rest. */
+  const anyMethodAt = (url: string, slashed: boolean, methods: readonly HTTPMethods[]) => {
+    routeFor(url, slashed, methods, { hide: true });
+    const answer = answerAt(slashed);
+    addUnroutedRoute(app, url, ALL_METHODS, async (request, reply) => {
+      await answer.onRequest(request, reply);
+      return answer.handler(request, reply);
     });
   };
 
@@ -259,15 +275,15 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
   const rest = ALL_METHODS.filter(
     (m) => !implemented.includes(m as ViewMethod) && !(m === 'HEAD' && view.handlers.GET),
   );
-  routeFor(view.url, true, rest, { hide: true });
+  anyMethodAt(view.url, true, rest);
 
   // Unslashed: a redirect, or a suffixed lookup (`/product_api/1.json`).
-  if (info.base !== '') routeFor(info.base, false, ALL_METHODS, { hide: true });
+  if (info.base !== '') anyMethodAt(info.base, false, ALL_METHODS);
   if (info.lookupParam === null && view.formatSuffixes !== false) {
     // `/product_api.json` and `/product_api.json/` (the root: `/.json`).
     const stem = info.base === '' ? '/' : info.base;
     for (const url of [`${stem}.:format`, `${stem}.:format/`]) {
-      routeFor(url, true, ALL_METHODS, { hide: true });
+      anyMethodAt(url, true, ALL_METHODS);
     }
   }
 }
