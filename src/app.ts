@@ -7,11 +7,10 @@ import type { AccessPolicy } from './auth/access.js';
 import { AllowAny, IsAuthenticated } from './auth/permissions.js';
 import { registerTokenRoutes } from './authtoken/token-routes.js';
 import { csrfPlugin } from './csrf/csrf-plugin.js';
-import { NoRouteMatches } from './errors.js';
 import { allowedHostsHook } from './http/allowed-hosts.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorHandler } from './http/client-error.js';
-import { errorHandler, frameworkErrorHandler } from './http/error-handler.js';
+import { errorHandler, frameworkErrorHandler, notFoundHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { httpsOnlyHook } from './http/https-only.js';
 import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
@@ -118,8 +117,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   registerAdmin(app);
   registerStaticRoutes(app);
   registerHealthRoutes(app);
-  // Django's 404 page. Answered here rather than thrown, so a failure while sending it reaches
-  // errorHandler again.
-  app.setNotFoundHandler((request, reply) => errorHandler(new NoRouteMatches(), request, reply));
+  // Django's APPEND_SLASH redirect, else its 404 page.
+  app.setNotFoundHandler(notFoundHandler);
   return app;
 }

@@ -5,6 +5,7 @@ import { authenticate, type AccessPolicy } from '../auth/access.js';
 import { checkPermissions } from '../auth/permissions.js';
 import { MethodNotAllowed, NoRouteMatches } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
+import { slashedTarget } from './append-slash.js';
 import { sendRedirect } from './redirect.js';
 import { formatParam } from './reverse.js';
 import type { JsonSerializer } from './schema-json.js';
@@ -110,19 +111,6 @@ export function sendRendered(
   const negotiated = request.negotiated;
   if (negotiated === null) throw new Error('sendRendered outside an API view');
   return renderInto(request, reply, negotiated, status, data, json);
-}
-
-/**
- * Django's APPEND_SLASH target: the request's path with a `/` added, then its query. Built from
- * `request.url`, which is always origin-form (an absolute-form target was reduced to its path
- * before routing, see request-target.ts), so no client-chosen host can reach the Location.
- */
-function slashedTarget(url: string): string {
-  const search = url.indexOf('?');
-  const path = search === -1 ? url : url.slice(0, search);
-  const target = `${path.endsWith('/') ? path : `${path}/`}${search === -1 ? '' : url.slice(search)}`;
-  // Django's escape_leading_slashes: `//host/...` would be another site to a browser.
-  return target.startsWith('//') ? `/%2F${target.slice(2)}` : target;
 }
 
 interface RouteInfo {

@@ -136,6 +136,24 @@ describeEachDialect('Django 404 page for unmatched URLs', (ctx: () => DialectCon
     }
   });
 
+  it('APPEND_SLASH (CommonMiddleware): a URL that matches nothing but would with a final / is a 301 there', async () => {
+    for (const [target, location] of [
+      ['/auth/login', '/auth/login/'],
+      ['/auth/login?next=/product_api/', '/auth/login/?next=/product_api/'],
+      ['/auth/logout', '/auth/logout/'],
+      ['/gettoken', '/gettoken/'],
+      ['/product_api', '/product_api/'],
+    ] as const) {
+      for (const method of ['GET', 'POST']) {
+        const response = await send(method, target);
+        assert.equal(response.statusLine, 'HTTP/1.1 301 Moved Permanently', `${method} ${target}`);
+        assert.equal(response.headers.location, location, target);
+        assert.equal(response.headers['content-type'], 'text/html; charset=utf-8', target);
+        assert.equal(response.body, '');
+      }
+    }
+  });
+
   it("without its slash, such a URL is redirected as Django's APPEND_SLASH does (escape_uri_path of the path)", async () => {
     const response = await send('GET', '/product_api/%ff');
     assert.equal(response.statusLine, 'HTTP/1.1 301 Moved Permanently');
