@@ -223,7 +223,7 @@ describeEachDialect('Indented JSON on the wire', (ctx: () => DialectContext) => 
       url: '/?format=json',
       headers: { accept: 'application/json; indent=2' },
     });
-    assert.equal(format.body, '{\n  "product_api": "http://localhost:80/product_api/"\n}');
+    assert.equal(format.body, '{\n  "product_api": "http://localhost:80/product_api/?format=json"\n}');
     assert.equal(format.headers['content-type'], 'application/json');
   });
 
