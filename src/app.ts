@@ -10,17 +10,17 @@ import { csrfPlugin } from './csrf/csrf-plugin.js';
 import { allowedHostsHook } from './http/allowed-hosts.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorHandler } from './http/client-error.js';
-import { errorHandler, frameworkErrorHandler, notFoundHandler } from './http/error-handler.js';
+import { errorHandler, frameworkErrorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { httpsOnlyHook } from './http/https-only.js';
 import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
+import { notFoundHandler, notFoundPlugin } from './http/not-found.js';
 import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
 import { repercentBrokenUnicode } from './http/repercent.js';
 import { originForm } from './http/request-target.js';
 import { ApiRouter } from './http/router.js';
 import { restoreUnknownMethod } from './http/unknown-method.js';
-import { unroutedMethodsPlugin } from './http/unrouted-methods.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { serverCreationOptions } from './http/server-options.js';
 import { browsableApiRenderer } from './html/browsable-api-renderer.js';
@@ -104,8 +104,8 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   registerOpenApi(app);
   void app.register(sessionPlugin);
   void app.register(csrfPlugin);
-  // A method Fastify routes nowhere (TRACE, FOO) at an API view's URL is that view's (DRF's 405).
-  void app.register(unroutedMethodsPlugin);
+  // URLs no route matches: another method's API view (DRF's 405), APPEND_SLASH or the 404 page.
+  void app.register(notFoundPlugin);
 
   // DRF's order: JSON first, so `*/*` and no Accept get JSON; browsers asking for HTML get the page.
   const renderers = [jsonRenderer, browsableApiRenderer];

@@ -10,6 +10,9 @@ import { dispatchUnknownMethod, parseUnknownMethodHead } from './unknown-method.
 /** How long a refused connection may still send before it is cut (see `lingeringClose`). */
 const LINGER_MS = 2000;
 
+/** How long a request with a method Node's parser refused may take when no request deadline is set. */
+const UNKNOWN_METHOD_DEADLINE_MS = 30_000;
+
 /** The answers that are not a plain 400, by Node's error code. */
 const ANSWERS: Readonly<Record<string, { readonly status: number; readonly detail: string }>> = {
   // requestTimeout or headersTimeout passed (Node's onRequestTimeout).
@@ -54,7 +57,7 @@ function answerUnknownMethod(app: FastifyInstance, error: ParserError, socket: S
   const head = parseUnknownMethodHead(error.rawPacket, error.bytesParsed);
   if (head === null) return false;
   // The parser no longer watches this connection's deadlines: the answer gets the request's.
-  const cut = setTimeout(() => socket.destroy(), app.server.requestTimeout || LINGER_MS).unref();
+  const cut = setTimeout(() => socket.destroy(), app.server.requestTimeout || UNKNOWN_METHOD_DEADLINE_MS).unref();
   socket.once('close', () => clearTimeout(cut));
   dispatchUnknownMethod(app.server, socket, head, () => {
     clearTimeout(cut);

@@ -14,9 +14,7 @@ import {
 } from '../errors.js';
 import { alwaysHeaders } from './always-headers.js';
 import { renderInto } from './api-view.js';
-import { appendSlashTarget } from './append-slash.js';
 import { NOT_FOUND_ANSWER, sendNotFoundPage } from './not-found-page.js';
-import { sendRedirect } from './redirect.js';
 
 /** DRF's JSON media type: no charset parameter (bodies go out as Buffers so Fastify keeps it so). */
 export const JSON_TYPE = 'application/json';
@@ -169,17 +167,4 @@ export function frameworkErrorHandler(
     return;
   }
   writeBareAnswer(request, reply, apiError.statusCode, apiError.body, apiError.headers);
-}
-
-/**
- * Fastify's not-found handler: a request no route matched, as Django's CommonMiddleware and URL
- * resolver answer it: APPEND_SLASH's 301 when the path with a final `/` is a route's, else the
- * 404 page. Answered here rather than thrown, so a failure while sending it reaches errorHandler
- * again.
- */
-export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const slashed = appendSlashTarget(request);
-  if (slashed !== null) return sendRedirect(reply, 301, slashed);
-  errorHandler(new NoRouteMatches(), request, reply);
-  return reply;
 }

@@ -1,7 +1,6 @@
 // Methods Fastify routes nowhere (TRACE, PROPFIND, FOO): the API view whose URL matches answers them, as DRF's dispatch does.
 import type { Server } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
 
 /** Answers a request at a view's URL whatever its method (the route's onRequest, then its handler). */
 export type UnroutedAnswer = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -72,7 +71,7 @@ function decodedPath(url: string): string | null {
  * its method is one the view's routes do not take (setting the URL's parameters as routing would
  * have). Returns false otherwise: the URL matches nothing.
  */
-async function answerUnroutedMethod(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+export async function answerUnroutedMethod(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
   const path = decodedPath(request.url);
   if (path === null) return false;
   for (const route of registries.get(request.server.server) ?? []) {
@@ -91,26 +90,3 @@ async function answerUnroutedMethod(request: FastifyRequest, reply: FastifyReply
   }
   return false;
 }
-
-async function unroutedMethodHook(
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply | undefined> {
-  if (!request.is404) return undefined;
-  return (await answerUnroutedMethod(request, reply)) ? reply : undefined;
-}
-
-/**
- * An app-wide onRequest hook: a request Fastify routed nowhere is answered by the API view whose
- * URL it matches, when its method is one the view's routes do not take. It runs as the views'
- * own onRequest does, before Fastify reads a body (whose Content-Type, or its absence, would
- * otherwise answer first: DRF authenticates and checks the method before it parses anything),
- * and after the cookies are parsed (SessionAuthentication reads them).
- */
-export const unroutedMethodsPlugin = fp(
-  function unroutedMethods(app: FastifyInstance, _options: unknown, done: () => void) {
-    app.addHook('onRequest', unroutedMethodHook);
-    done();
-  },
-  { name: 'keygate-unrouted-methods', fastify: '5.x', dependencies: ['keygate-sessions'] },
-);
