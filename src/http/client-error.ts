@@ -57,7 +57,10 @@ function answerUnknownMethod(app: FastifyInstance, error: ParserError, socket: S
   const head = parseUnknownMethodHead(error.rawPacket, error.bytesParsed);
   if (head === null) return false;
   // The parser no longer watches this connection's deadlines: the answer gets the request's.
-  const cut = setTimeout(() => socket.destroy(), app.server.requestTimeout || UNKNOWN_METHOD_DEADLINE_MS).unref();
+  const cut = setTimeout(
+    () => socket.destroy(),
+    app.server.requestTimeout || UNKNOWN_METHOD_DEADLINE_MS,
+  ).unref();
   socket.once('close', () => clearTimeout(cut));
   dispatchUnknownMethod(app.server, socket, head, () => {
     clearTimeout(cut);

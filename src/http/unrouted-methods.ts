@@ -14,7 +14,7 @@ interface UnroutedRoute {
 }
 
 // Deliberate per-server registry (an entry goes with its server, which every encapsulated instance
-// of one app shares): the API views' URLs, for the not-found handler.
+// of one app shares): the API views' URLs, for the not-found hook (not-found.ts).
 const registries = new WeakMap<Server, UnroutedRoute[]>();
 
 const PARAM = /:([A-Za-z_]\w*)/g;
