@@ -9,7 +9,6 @@ import type { AccessPolicy } from './auth/access.js';
 import { AllowAny, IsAuthenticated } from './auth/permissions.js';
 import { registerTokenRoutes } from './authtoken/token-routes.js';
 import { csrfPlugin } from './csrf/csrf-plugin.js';
-import { NotFound } from './errors.js';
 import { allowedHostsHook } from './http/allowed-hosts.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorHandler } from './http/client-error.js';
@@ -17,10 +16,13 @@ import { errorHandler, frameworkErrorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health-routes.js';
 import { httpsOnlyHook } from './http/https-only.js';
 import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
+import { notFoundHandler, notFoundPlugin } from './http/not-found.js';
 import { registerOpenApi } from './http/openapi.js';
 import { jsonRenderer } from './http/render.js';
+import { repercentBrokenUnicode } from './http/repercent.js';
 import { originForm } from './http/request-target.js';
 import { ApiRouter } from './http/router.js';
+import { restoreUnknownMethod } from './http/unknown-method.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { serverCreationOptions } from './http/server-options.js';
 import { browsableApiRenderer } from './html/browsable-api-renderer.js';
@@ -65,8 +67,12 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     ...serverCreationOptions(config),
     ...requestLogging(),
     bodyLimit: 1_048_576,
-    // Absolute-form targets are reduced to their path before routing (their host is ignored).
-    rewriteUrl: (request) => originForm(request.url ?? '/'),
+    // Absolute-form targets are reduced to their path before routing (their host is ignored), and
+    // escapes that are not UTF-8 become literal text in the path, as Django reads it.
+    rewriteUrl: (request) => repercentBrokenUnicode(originForm(request.url ?? '/')),
+    // Django's URL patterns have no length limit, so a long lookup reaches its view (401 or 404 as
+    // DRF answers): no parameter can outgrow the request line, which Node caps with the headers.
+    routerOptions: { maxParamLength: 16_384 },
     // Errors Fastify or Node's parser raise themselves get keygate's JSON and headers, not theirs.
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler: clientErrorHandler(config.production),
@@ -100,6 +106,8 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     route.errorHandler ??= errorHandler;
   });
   app.addHook('onSend', requestIdHook);
+  // A method Node's parser refused (FOO) was routed under a stand-in: see http/unknown-method.ts.
+  app.addHook('onRequest', restoreUnknownMethod);
   app.addHook('onRequest', allowedHostsHook(config.allowedHosts));
   if (config.production) app.addHook('onRequest', httpsOnlyHook);
   registerSecurityHeaders(app, config.production);
@@ -108,6 +116,8 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   void app.register(sessionPlugin);
   void app.register(csrfPlugin);
   void app.register(sessionVaryPlugin);
+  // URLs no route matches: another method's API view (DRF's 405), APPEND_SLASH or the 404 page.
+  void app.register(notFoundPlugin);
 
   // DRF's order: JSON first, so `*/*` and no Accept get JSON; browsers asking for HTML get the page.
   const renderers = [jsonRenderer, browsableApiRenderer];
@@ -119,7 +129,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   registerAdmin(app);
   registerStaticRoutes(app);
   registerHealthRoutes(app);
-  // Answered here rather than thrown, so a failure while sending it reaches errorHandler again.
-  app.setNotFoundHandler((request, reply) => errorHandler(new NotFound(), request, reply));
+  // Django's APPEND_SLASH redirect, else its 404 page.
+  app.setNotFoundHandler(notFoundHandler);
   return app;
 }

@@ -75,6 +75,26 @@ export class NotFound extends DetailError {
   }
 }
 
+/**
+ * Django's Resolver404: the URL matches none of the site's URL patterns (as opposed to NotFound,
+ * an API view's own 404). Answered with Django's HTML 404 page (http/not-found-page.ts), not JSON.
+ */
+export class NoRouteMatches extends Error {
+  readonly code = 'no_route';
+
+  constructor() {
+    // Like ApiError's, an answer rather than a fault: no stack trace to capture.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super('No route matches the URL.');
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
+    this.name = 'NoRouteMatches';
+  }
+}
+
 /** The route exists but not for this method. */
 export class MethodNotAllowed extends DetailError {
   constructor(method: string, allow?: string) {

@@ -2,8 +2,11 @@
 // tokens and products sections. Every change made here is recorded in the admin log.
 import { parse as parseQueryString } from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NoRouteMatches } from '../errors.js';
+import { appendSlashTarget } from '../http/append-slash.js';
 import { quote } from '../http/iri-to-uri.js';
 import { parseMediaType } from '../http/media-type.js';
+import { sendRedirect } from '../http/redirect.js';
 import { browsableApiRenderer } from '../html/browsable-api-renderer.js';
 import { readLoginForm, type LoginErrors } from '../sessions/login-form.js';
 import { localNext } from '../sessions/next-url.js';
@@ -172,6 +175,20 @@ export function registerAdmin(app: FastifyInstance): void {
       registerUserAdmin(admin, context);
       registerTokenAdmin(admin, context);
       registerProductAdmin(admin, context);
+
+      // Django's AdminSite.catch_all_view (final_catch_all_view): any other URL under /admin/ is
+      // the admin's, behind the same guard, so an anonymous visitor is sent to log in (as from
+      // /admin/); staff get APPEND_SLASH's 301 when the slashed URL is an admin page, else the 404 page.
+      admin.route({
+        method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        url: '/*',
+        schema: { hide: true },
+        handler(request, reply) {
+          const slashed = appendSlashTarget(request);
+          if (slashed === null) throw new NoRouteMatches();
+          return sendRedirect(reply, 301, slashed);
+        },
+      });
       done();
     },
     { prefix: '/admin' },

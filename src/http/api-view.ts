@@ -3,11 +3,14 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 import { authenticate, type AccessPolicy } from '../auth/access.js';
 import { checkPermissions } from '../auth/permissions.js';
-import { MethodNotAllowed, NotFound } from '../errors.js';
+import { MethodNotAllowed, NoRouteMatches } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
+import { slashedTarget } from './append-slash.js';
 import { optionsMetadata } from './options-metadata.js';
 import { sendRedirect } from './redirect.js';
+import { formatParam } from './reverse.js';
 import type { JsonSerializer } from './schema-json.js';
+import { addUnroutedRoute } from './unrouted-methods.js';
 import type { RenderContext, RenderedView, Renderer, ViewCrumb } from './render.js';
 
 declare module 'fastify' {
@@ -29,10 +32,14 @@ export interface ApiResponse {
   readonly json?: JsonSerializer;
 }
 
-/** A handler gets the request with user/auth set and the URL's lookup value, if any. */
+/**
+ * A handler gets the request with user/auth set, the URL's lookup value, if any, and its format
+ * suffix, if any (DRF's `kwargs['format']`; a `?format=` is not one).
+ */
 export type ApiHandler = (
   request: FastifyRequest,
   lookup: string | undefined,
+  formatSuffix: string | undefined,
 ) => Promise<ApiResponse> | ApiResponse;
 
 /** A view: DRF's APIView attributes plus its handlers. */
@@ -64,7 +71,9 @@ export interface ApiViewDefinition {
 
 const METHOD_ORDER: readonly ViewMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const ALL_METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-// DRF's format suffix: `/product_api.json`, `/product_api/1.json`.
+// The router's patterns (DRF's SimpleRouter lookup `[^/.]+`, format_suffix_patterns' `[a-z0-9]+`):
+// Fastify's parameters take more (dots, nothing at all), which Django's resolver would not match.
+const FORMAT = /^[a-z0-9]+$/;
 const SUFFIXED_LOOKUP = /^([^/.]+)\.([a-z0-9]+)$/;
 const PLAIN_LOOKUP = /^[^/.]+$/;
 const NEGOTIATION_CACHE_SIZE = 64;
@@ -95,7 +104,7 @@ export function renderInto(
   // A Buffer keeps the negotiated Content-Type exactly (Fastify rewrites it for strings).
   return reply
     .code(status === 204 ? 200 : status)
-    .type(renderer.contentType?.(accepted) ?? accepted.text)
+    .type(renderer.contentType?.(accepted) ?? renderer.mediaType)
     .send(Buffer.from(body));
 }
 
@@ -112,19 +121,6 @@ export function sendRendered(
   return renderInto(request, reply, negotiated, status, data, json);
 }
 
-/**
- * Django's APPEND_SLASH target: the request's path with a `/` added, then its query. Built from
- * `request.url`, which is always origin-form (an absolute-form target was reduced to its path
- * before routing, see request-target.ts), so no client-chosen host can reach the Location.
- */
-function slashedTarget(url: string): string {
-  const search = url.indexOf('?');
-  const path = search === -1 ? url : url.slice(0, search);
-  const target = `${path.endsWith('/') ? path : `${path}/`}${search === -1 ? '' : url.slice(search)}`;
-  // Django's escape_leading_slashes: `//host/...` would be another site to a browser.
-  return target.startsWith('//') ? `/%2F${target.slice(2)}` : target;
-}
-
 interface RouteInfo {
   readonly lookupParam: string | null;
   readonly base: string;
@@ -136,10 +132,13 @@ function describeUrl(url: string): RouteInfo {
   return { lookupParam: match ? match[1]! : null, base: url.slice(0, -1) };
 }
 
-/** The lookup value and format suffix carried by a request's URL. */
+/** The lookup value and format carried by a request's URL. */
 interface UrlParts {
   readonly lookup: string | undefined;
+  /** The format negotiation uses: the URL's suffix, else `?format=`. */
   readonly format: string | undefined;
+  /** The URL's format suffix alone (DRF's `kwargs['format']`). */
+  readonly suffix?: string;
 }
 
 /**
@@ -160,19 +159,18 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
 
   function urlParts(request: FastifyRequest, slashed: boolean): UrlParts | 'redirect' {
     const params = request.params as Record<string, string>;
-    const query = request.query as Record<string, unknown>;
-    const queryFormat = typeof query.format === 'string' ? query.format : undefined;
+    const queryFormat = formatParam(request);
     if (info.lookupParam === null) {
       if (params.format !== undefined) {
-        if (!/^[a-z0-9]+$/.test(params.format)) throw new NotFound();
-        return { lookup: undefined, format: params.format };
+        if (!FORMAT.test(params.format)) throw new NoRouteMatches();
+        return { lookup: undefined, format: params.format, suffix: params.format };
       }
       return slashed ? { lookup: undefined, format: queryFormat } : 'redirect';
     }
     const raw = params[info.lookupParam] ?? '';
     const suffixed = SUFFIXED_LOOKUP.exec(raw);
-    if (suffixed) return { lookup: suffixed[1], format: suffixed[2] };
-    if (!PLAIN_LOOKUP.test(raw)) throw new NotFound();
+    if (suffixed) return { lookup: suffixed[1], format: suffixed[2], suffix: suffixed[2] };
+    if (!PLAIN_LOOKUP.test(raw)) throw new NoRouteMatches();
     if (!slashed) return 'redirect';
     return { lookup: raw, format: queryFormat };
   }
@@ -184,7 +182,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     }
     const handler = view.handlers[method];
     if (!handler) throw new MethodNotAllowed(request.method);
-    const result = await handler(request, parts.lookup);
+    const result = await handler(request, parts.lookup, parts.suffix);
     return sendRendered(request, reply, result.status, result.data, result.json);
   }
 
@@ -218,6 +216,20 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
       throw new MethodNotAllowed(request.method);
   }
 
+  /** The route's hooks for one URL: DRF's initial() first, then the handler (or Django's APPEND_SLASH). */
+  const answerAt = (slashed: boolean) => ({
+    async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      const parts = urlParts(request, slashed);
+      if (parts === 'redirect') return;
+      await initial(request, reply, parts);
+    },
+    async handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+      const parts = urlParts(request, slashed);
+      if (parts === 'redirect') return sendRedirect(reply, 301, slashedTarget(request.url));
+      return dispatch(request, reply, parts);
+    },
+  });
+
   const routeFor = (
     url: string,
     slashed: boolean,
@@ -231,16 +243,17 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
       exposeHeadRoute: false,
       // Schemas document the route; input is validated by the handlers with DRF's rules and messages.
       validatorCompiler: () => () => true,
-      async onRequest(request, reply) {
-        const parts = urlParts(request, slashed);
-        if (parts === 'redirect') return;
-        await initial(request, reply, parts);
-      },
-      async handler(request, reply) {
-        const parts = urlParts(request, slashed);
-        if (parts === 'redirect') return sendRedirect(reply, 301, slashedTarget(request.url));
-        return dispatch(request, reply, parts);
-      },
+      ...answerAt(slashed),
+    });
+  };
+
+  /** Every method at `url`: the methods Fastify routes, and (through the not-found handler) the rest. */
+  const anyMethodAt = (url: string, slashed: boolean, methods: readonly HTTPMethods[]) => {
+    routeFor(url, slashed, methods, { hide: true });
+    const answer = answerAt(slashed);
+    addUnroutedRoute(app, url, ALL_METHODS, async (request, reply) => {
+      await answer.onRequest(request, reply);
+      return answer.handler(request, reply);
     });
   };
 
@@ -252,15 +265,15 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
   const rest = ALL_METHODS.filter(
     (m) => !implemented.includes(m as ViewMethod) && !(m === 'HEAD' && view.handlers.GET),
   );
-  routeFor(view.url, true, rest, { hide: true });
+  anyMethodAt(view.url, true, rest);
 
   // Unslashed: a redirect, or a suffixed lookup (`/product_api/1.json`).
-  if (info.base !== '') routeFor(info.base, false, ALL_METHODS, { hide: true });
+  if (info.base !== '') anyMethodAt(info.base, false, ALL_METHODS);
   if (info.lookupParam === null && view.formatSuffixes !== false) {
     // `/product_api.json` and `/product_api.json/` (the root: `/.json`).
     const stem = info.base === '' ? '/' : info.base;
     for (const url of [`${stem}.:format`, `${stem}.:format/`]) {
-      routeFor(url, true, ALL_METHODS, { hide: true });
+      anyMethodAt(url, true, ALL_METHODS);
     }
   }
 }

@@ -5,6 +5,7 @@ import {
   ApiError,
   AuthenticationFailed,
   CsrfFailed,
+  NoRouteMatches,
   NotAuthenticated,
   NotFound,
   ParseError,
@@ -13,6 +14,7 @@ import {
 } from '../errors.js';
 import { alwaysHeaders } from './always-headers.js';
 import { renderInto } from './api-view.js';
+import { NOT_FOUND_ANSWER, sendNotFoundPage } from './not-found-page.js';
 
 /** DRF's JSON media type: no charset parameter (bodies go out as Buffers so Fastify keeps it so). */
 export const JSON_TYPE = 'application/json';
@@ -41,9 +43,8 @@ function fastifyErrorToApiError(error: FastifyError, request: FastifyRequest): A
       return new CsrfFailed('CSRF token incorrect.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'too_large', { detail: 'Request body is too large.' });
-    // The router's refusals: a path whose percent-encoding is broken (`/product_api/%ff/`) or whose
-    // lookup is longer than any id. Django decodes what it can and finds nothing: DRF's 404.
-    case 'FST_ERR_BAD_URL':
+    // The router's refusal of a path segment past maxParamLength, which buildApp sets above
+    // anything a request line can hold; were it reached, the lookup would name nothing.
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return new NotFound();
     default:
@@ -59,8 +60,9 @@ function fastifyErrorToApiError(error: FastifyError, request: FastifyRequest): A
 }
 
 /**
- * Writes a JSON answer straight to the socket, past Fastify's reply and every hook, with the
- * headers the hooks would have added. For answers the normal way cannot give.
+ * Writes an answer straight to the socket, past Fastify's reply and every hook, with the headers
+ * the hooks would have added. For answers the normal way cannot give. `body` is sent as JSON,
+ * unless it is a Buffer, whose Content-Type is among `headers`.
  */
 function writeBareAnswer(
   request: FastifyRequest,
@@ -72,12 +74,12 @@ function writeBareAnswer(
   const raw = reply.raw;
   void reply.hijack();
   for (const name of raw.getHeaderNames()) raw.removeHeader(name);
-  const payload = Buffer.from(JSON.stringify(body));
+  const payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
   const { production } = request.server.keygate.config;
   raw.writeHead(status, STATUS_CODES[status] ?? 'Unknown', {
+    'content-type': JSON_TYPE,
     ...headers,
     ...alwaysHeaders({ production, https: request.protocol === 'https', requestId: request.id }),
-    'content-type': JSON_TYPE,
     'content-length': String(payload.length),
   });
   raw.end(payload);
@@ -106,6 +108,10 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   // A writeHead that threw keeps the reason phrase it chose (a 500 went out as "500 Found").
   raw.statusMessage = '';
 
+  if (error instanceof NoRouteMatches) {
+    sendNotFoundPage(reply);
+    return;
+  }
   let apiError = error instanceof ApiError ? error : fastifyErrorToApiError(error, request);
   if (apiError === null && request.server.keygate.database.isUnavailable(error)) {
     request.log.warn({ err: error }, 'database unavailable');
@@ -138,9 +144,10 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
 }
 
 /**
- * Fastify's `frameworkErrors`: errors Fastify raises before any route is chosen (broken
- * percent-encoding in the path, a parameter past `maxParamLength`, a failing constraint). No hook
- * runs for these requests, so the answer is written with the hooks' headers here, and logged.
+ * Fastify's `frameworkErrors`: errors Fastify raises before any route is chosen (a parameter past
+ * `maxParamLength`, a failing constraint, broken percent-encoding in the path, which the app's
+ * rewriteUrl leaves none of: see repercent.ts). No hook runs for these requests, so the answer is
+ * written with the hooks' headers here, and logged.
  */
 export function frameworkErrorHandler(
   error: FastifyError,
@@ -148,6 +155,11 @@ export function frameworkErrorHandler(
   reply: FastifyReply,
 ): void {
   reply.raw.once('finish', () => request.log.info({ req: request, res: reply }, 'request completed'));
+  if (error.code === 'FST_ERR_BAD_URL') {
+    // A path the router cannot decode matches none of its routes: Django's page.
+    writeBareAnswer(request, reply, 404, NOT_FOUND_ANSWER.body, NOT_FOUND_ANSWER.headers);
+    return;
+  }
   const apiError = fastifyErrorToApiError(error, request);
   if (apiError === null) {
     request.log.error({ err: error }, 'unhandled error');

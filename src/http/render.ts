@@ -42,7 +42,11 @@ export interface Renderer {
   readonly format: string;
   readonly mediaType: string;
   render(data: unknown, accepted: MediaType, context?: RenderContext): string;
-  /** The Content-Type header; by default the accepted media type as the client wrote it. */
+  /**
+   * The Content-Type header. By default the renderer's media type, never the accepted one (DRF's
+   * Response.rendered_content), so `Accept: application/json; indent=4` is answered as plain
+   * `application/json`.
+   */
   contentType?(accepted: MediaType): string;
   /** Runs once negotiation chose this renderer, before authentication (e.g. to read the session). */
   prepare?(request: FastifyRequest): Promise<void>;
@@ -61,44 +65,32 @@ function escapeSeparators(json: string): string {
   return json.replace(LINE_SEPARATORS, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
 }
 
-/**
- * Python's `json.dumps(data, indent=n, separators=(',', ':'))`: one item per line like
- * JSON.stringify with an indent, but no space after the colon, and `[]`/`{}` for empty containers.
- */
-function pythonIndented(value: unknown, indent: number, depth: number): string {
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    const pad = ' '.repeat(indent * (depth + 1));
-    const items = value.map((item: unknown) => pad + pythonIndented(item ?? null, indent, depth + 1));
-    return `[\n${items.join(',\n')}\n${' '.repeat(indent * depth)}]`;
-  }
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return '{}';
-    const pad = ' '.repeat(indent * (depth + 1));
-    const items = entries.map(
-      ([k, v]) => `${pad}${JSON.stringify(k)}:${pythonIndented(v, indent, depth + 1)}`,
-    );
-    return `{\n${items.join(',\n')}\n${' '.repeat(indent * depth)}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+// What Python's int() accepts from a string (ASCII digits: header values are Latin-1): surrounding
+// whitespace (Python's includes U+0085; the C0 separators it also strips never pass Node's header
+// parser), a sign, and single underscores between digits.
+const PYTHON_INT = /^[\s\x85]*[+-]?\d+(?:_\d+)*[\s\x85]*$/;
 
-/** DRF's `indent` media type parameter: an integer clamped to 0..8; 0 or junk means compact. */
+/**
+ * DRF's JSONRenderer.get_indent: `zero_as_none(max(min(int(params['indent']), 8), 0))` of the
+ * accepted media type; a value int() refuses means no indent. 0 means compact.
+ */
 export function indentOf(accepted: MediaType): number {
   const raw = accepted.params.get('indent');
-  if (raw === undefined || !/^\s*[+-]?\d+\s*$/.test(raw)) return 0;
-  return Math.max(Math.min(Number(raw), 8), 0);
+  if (raw === undefined || !PYTHON_INT.test(raw)) return 0;
+  return Math.max(Math.min(Number(raw.replace(/_/g, '')), 8), 0);
 }
 
 /**
- * Serialises `data` as DRF does: compact unless the accepted media type asks for an indent;
- * compact output comes from `serialize` (the response's schema) when given.
+ * Serialises `data` as DRF does: compact unless an indent is given; compact output comes from
+ * `serialize` (the response's schema) when given. Indented output is Python's
+ * `json.dumps(data, indent=n, separators=(',', ': '))` (DRF's INDENT_SEPARATORS), which is what
+ * JSON.stringify writes with an indent: one item a line, `"key": value`, no space before a line
+ * break, and `[]`/`{}` for empty containers.
  */
 export function renderJson(data: unknown, indent = 0, serialize?: JsonSerializer): string {
   const json =
     indent > 0
-      ? pythonIndented(data, indent, 0)
+      ? JSON.stringify(data, null, indent)
       : serialize !== undefined
         ? serialize(data)
         : JSON.stringify(data);

@@ -2,12 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccessPolicy } from '../auth/access.js';
 import { AllowAny } from '../auth/permissions.js';
-import { absoluteUrl } from './absolute-url.js';
 import { registerApiView } from './api-view.js';
 import { PARSED_MEDIA_TYPES } from './body-parsers.js';
 import type { Renderer } from './render.js';
 import { registerResource, type ResourceDefinition } from './resource.js';
 import { viewName } from './view-name.js';
+import { reverse } from './reverse.js';
 
 /** Collects resources, then registers them and the root view `GET /`. */
 export class ApiRouter {
@@ -33,9 +33,12 @@ export class ApiRouter {
       renderers,
       parses: PARSED_MEDIA_TYPES,
       handlers: {
-        GET: (request) => ({
+        // APIRootView.get: reverse(url_name, ..., format=kwargs.get('format')).
+        GET: (request, _lookup, formatSuffix) => ({
           status: 200,
-          data: Object.fromEntries(entries.map(([prefix, path]) => [prefix, absoluteUrl(request, path)])),
+          data: Object.fromEntries(
+            entries.map(([prefix, path]) => [prefix, reverse(request, path, formatSuffix)]),
+          ),
         }),
       },
       schemas: {

@@ -18,9 +18,10 @@ import {
 /** Asserts the unknown-path answer, then SIGTERMs the server and expects exit 0 within 10 s. */
 async function assertServesAndStops(server: ServeProcess): Promise<void> {
   const response = await waitUntilAnswering(server, '/anything', 'any');
+  // No route matches: Django's 404 page (test/http/not-found-page.test.ts).
   assert.equal(response.status, 404);
-  assert.equal(response.headers.get('content-type'), 'application/json');
-  assert.equal(await response.text(), '{"detail":"Not found."}');
+  assert.equal(response.headers.get('content-type'), 'text/html');
+  assert.match(await response.text(), /<h1>Not Found<\/h1>/);
   server.child.kill('SIGTERM');
   const exit = await exitWithin(server, 10_000);
   assert.ok(exit !== null, 'serve did not exit within 10 s of SIGTERM');
