@@ -1,10 +1,12 @@
 // DRF's DefaultRouter: resources under their prefixes and the API root listing them.
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import type { AccessPolicy } from '../auth/access.js';
 import { AllowAny } from '../auth/permissions.js';
 import { absoluteUrl } from './absolute-url.js';
 import { registerApiView } from './api-view.js';
 import { PARSED_MEDIA_TYPES } from './body-parsers.js';
+import { viewOperationId } from './openapi/operation-id.js';
 import type { Renderer } from './render.js';
 import { registerResource, type ResourceDefinition } from './resource.js';
 
@@ -23,6 +25,11 @@ export class ApiRouter {
     const entries = this.#resources.map(
       (resource) => [resource.prefix, registerResource(app, resource, renderers)] as const,
     );
+    // The root's body: one link per resource, as the handler builds them.
+    const rootSchema = Type.Object(
+      Object.fromEntries(entries.map(([prefix]) => [prefix, Type.String({ format: 'uri' })])),
+      { additionalProperties: false },
+    );
     registerApiView(app, {
       name: 'Api Root',
       description: 'The default basic root view for DefaultRouter',
@@ -38,11 +45,11 @@ export class ApiRouter {
       },
       schemas: {
         GET: {
+          operationId: viewOperationId('Api Root'),
+          summary: 'List the API resources',
+          description: "Each resource's list URL, absolute (from the request's `Host`).",
           tags: ['root'],
-          summary: 'List the API resources with their absolute URLs',
-          response: {
-            200: { type: 'object', additionalProperties: { type: 'string', format: 'uri' } },
-          },
+          responses: { 200: { description: 'The resources and their URLs.', schema: rootSchema } },
         },
       },
     });
