@@ -27,7 +27,7 @@ export const SECURITY_SCHEMES = {
     name: SESSION_COOKIE,
     description:
       'The session of a user logged in at `/auth/login/` (the browsable API). Unsafe methods must ' +
-      'also send the CSRF token (header `X-CSRFToken`, from the `csrftoken` cookie).',
+      "also send the CSRF token of the browsable API's forms in the `X-CSRFToken` header.",
   },
 } as const;
 
