@@ -104,12 +104,7 @@ function postDoc(view: TokenView): OperationDoc {
  */
 export function registerTokenRoutes(app: FastifyInstance): void {
   const { users, tokens, throttle } = app.keygate;
-  documentSchemas(app, [
-    AuthTokenRequestSchema,
-    AuthTokenSchema,
-    CustomAuthTokenSchema,
-    AuthTokenValidationErrorSchema,
-  ]);
+  documentSchemas(app, [AuthTokenSchema, CustomAuthTokenSchema, AuthTokenValidationErrorSchema]);
   // A 200 carries a key: no cache (browser, proxy) may keep it; errors get the header too, harmlessly.
   // Added to these routes' own onRequest hooks as they are registered (API view handlers return
   // data and never see the reply), so no other route pays for it.

@@ -58,6 +58,13 @@ function referenceShared(node: unknown, shared: ReadonlySet<string>): unknown {
   );
 }
 
+/** A schema without its own `$id`: written where it is used, not made a component. */
+function withoutId(schema: unknown): unknown {
+  if (!isObject(schema)) return schema;
+  const { $id: _id, ...rest } = schema;
+  return rest;
+}
+
 /**
  * Marks every documented response header as always sent (the plugin has no way to say so): the
  * operations only document headers their answers always carry (WWW-Authenticate, Retry-After).
@@ -91,7 +98,10 @@ function swaggerOptions(app: FastifyInstance): FastifyDynamicSwaggerOptions {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
-    // Route schemas embed the TypeBox schemas whole; the plugin would inline them in every operation.
+    // Route schemas embed the TypeBox schemas whole: answers get a `$ref` to the component instead.
+    // A request body is written out in full (without its `$id`), for openapi-typescript: it makes a
+    // field with a `default` required when the schema is a referenced component (its issues #1741,
+    // #1903), so a generated client could not leave out a field the server defaults.
     transform({ schema, url }) {
       const shared = new Set(Object.keys(app.getSchemas()));
       const { body, response } = schema;
@@ -99,7 +109,7 @@ function swaggerOptions(app: FastifyInstance): FastifyDynamicSwaggerOptions {
         url,
         schema: {
           ...schema,
-          ...(body !== undefined && { body: referenceShared(body, shared) }),
+          ...(body !== undefined && { body: referenceShared(withoutId(body), shared) }),
           ...(response !== undefined && { response: referenceShared(response, shared) }),
         },
       };

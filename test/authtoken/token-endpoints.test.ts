@@ -442,14 +442,10 @@ describeEachDialect('token endpoints (drf policy)', (ctx) => {
     interface Operation {
       tags?: string[];
       summary?: string;
-      requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+      requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
       responses: Record<string, unknown>;
     }
-    const document = response.json<{
-      paths: Record<string, Record<string, Operation>>;
-      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
-    }>();
-    const paths = document.paths;
+    const paths = response.json<{ paths: Record<string, Record<string, Operation>> }>().paths;
     for (const url of ENDPOINTS) {
       const methods = Object.keys(paths[url] ?? {});
       assert.deepEqual(methods, ['post'], url);
@@ -461,15 +457,12 @@ describeEachDialect('token endpoints (drf policy)', (ctx) => {
         'multipart/form-data',
         'application/json',
       ]);
-      for (const media of Object.values(operation.requestBody!.content)) {
-        assert.equal(media.schema.$ref, '#/components/schemas/AuthTokenRequest');
-      }
-      assert.deepEqual(Object.keys(document.components.schemas.AuthTokenRequest!.properties), [
+      assert.deepEqual(Object.keys(operation.requestBody!.content['application/json']!.schema.properties), [
         'username',
         'password',
       ]);
-      // Every status is listed (see test/http/openapi.test.ts); the handler's own are these.
-      for (const status of ['200', '400', '429']) assert.ok(status in operation.responses, `${url} ${status}`);
+      // Every status the endpoint can send is listed (test/http/openapi.test.ts); its own are these.
+      for (const status of ['200', '400', '429']) assert.ok(status in operation.responses, status);
     }
   });
 

@@ -20,6 +20,7 @@ import {
   type FieldErrors,
 } from '../../src/errors.js';
 import { ErrorSchema, validationErrorSchema } from '../../src/http/error-schemas.js';
+import { ProductInputSchema } from '../../src/products/product-schemas.js';
 import { describeEachDialect } from '../helpers.js';
 import { object, operationsOf, type Json } from './openapi-support.js';
 
@@ -62,11 +63,8 @@ const STATUSES: Record<string, readonly number[]> = {
 const COMPONENTS = [
   'Error',
   'Product',
-  'ProductInput',
-  'PatchedProductInput',
   'PaginatedProductList',
   'ProductValidationError',
-  'AuthTokenRequest',
   'AuthToken',
   'CustomAuthToken',
   'AuthTokenValidationError',
@@ -307,7 +305,6 @@ describeEachDialect('OpenAPI document and docs UI', (ctx) => {
       'updated',
     ]);
     assert.deepEqual(Object.keys(schemas).sort(), [...COMPONENTS].sort());
-    assert.ok(object(schemas.ProductInput, 'ProductInput').properties);
     for (const ref of refs(document)) {
       const match = /^#\/components\/schemas\/(.+)$/.exec(ref);
       assert.ok(match, `${ref} is a local component reference`);
@@ -324,11 +321,8 @@ describeEachDialect('OpenAPI document and docs UI', (ctx) => {
     };
     const list = object(paths['/product_api/'], 'list');
     const detail = object(paths['/product_api/{pk}/'], 'detail');
-    assert.deepEqual(content(list.post, 'request'), { $ref: '#/components/schemas/ProductInput' });
     assert.deepEqual(content(list.post, '201'), { $ref: '#/components/schemas/Product' });
     assert.deepEqual(content(detail.get, '200'), { $ref: '#/components/schemas/Product' });
-    assert.deepEqual(content(detail.put, 'request'), { $ref: '#/components/schemas/ProductInput' });
-    assert.deepEqual(content(detail.patch, 'request'), { $ref: '#/components/schemas/PatchedProductInput' });
     assert.deepEqual(content(list.get, '200'), { $ref: '#/components/schemas/PaginatedProductList' });
     const page = object(schemas.PaginatedProductList, 'page');
     assert.deepEqual(object(page.properties, 'page.properties').results, {
@@ -336,6 +330,13 @@ describeEachDialect('OpenAPI document and docs UI', (ctx) => {
       items: { $ref: '#/components/schemas/Product' },
     });
   });
+
+  /** The request body's media types of an operation, with their schemas. */
+  const requestContent = (path: string, method: string): Json =>
+    object(
+      object(object(object(paths[path], path)[method], method).requestBody, 'requestBody').content,
+      'content',
+    );
 
   it('takes request bodies in every media type the views parse', () => {
     const mediaTypes = (path: string, method: string) =>
@@ -350,10 +351,28 @@ describeEachDialect('OpenAPI document and docs UI', (ctx) => {
     for (const method of ['put', 'patch']) assert.deepEqual(mediaTypes('/product_api/{pk}/', method), parsed);
   });
 
+  it('writes request bodies out in full: the TypeBox schemas the code uses, in every media type', () => {
+    // Not references: openapi-typescript would make a field with a default required (see openapi.ts).
+    const { $id: _id, ...input } = JSON.parse(JSON.stringify(ProductInputSchema)) as Json;
+    for (const [path, method] of [
+      ['/product_api/', 'post'],
+      ['/product_api/{pk}/', 'put'],
+    ] as const) {
+      for (const media of Object.values(requestContent(path, method))) {
+        assert.deepEqual(object(media, 'media').schema, input, `${method} ${path}`);
+      }
+    }
+  });
+
   it("describes PATCH's body as the input with nothing required and no defaults", () => {
-    const schemas = object(object(document.components, 'components').schemas, 'schemas');
-    const input = object(schemas.ProductInput, 'ProductInput');
-    const patched = object(schemas.PatchedProductInput, 'PatchedProductInput');
+    const input = object(
+      object(requestContent('/product_api/', 'post')['application/json'], 'json').schema,
+      'POST',
+    );
+    const patched = object(
+      object(requestContent('/product_api/{pk}/', 'patch')['application/json'], 'json').schema,
+      'PATCH',
+    );
     assert.equal(patched.required, undefined);
     assert.deepEqual(
       Object.keys(object(patched.properties, 'properties')),
@@ -368,7 +387,7 @@ describeEachDialect('OpenAPI document and docs UI', (ctx) => {
     const schemas = object(object(document.components, 'components').schemas, 'schemas');
     const errors = object(schemas.ProductValidationError, 'ProductValidationError');
     assert.deepEqual(Object.keys(object(errors.properties, 'properties')), [
-      ...Object.keys(object(object(schemas.ProductInput, 'ProductInput').properties, 'properties')),
+      ...Object.keys(object(ProductInputSchema.properties, 'properties')),
       'non_field_errors',
     ]);
     assert.equal(errors.additionalProperties, false);

@@ -13,7 +13,7 @@ export interface ResourceSchemas {
   /** The body of POST and PUT: every writable field, the required ones required. */
   readonly input: TSchema;
   /** The body of PATCH; derived from `input` (nothing required, no defaults) when absent. */
-  readonly partialInput?: TSchema;
+  readonly patch?: TSchema;
 }
 
 /** What the document needs of a resource definition. */
@@ -23,7 +23,10 @@ export interface DocumentedResource {
   readonly schemas: ResourceSchemas;
 }
 
-/** A resource's operations, per view, and the schemas they reference (to register as components). */
+/**
+ * A resource's operations, per view, and the schemas their answers reference (to register as
+ * components; request bodies are written out in full, see openapi.ts).
+ */
 export interface ResourceDocs {
   readonly list: Partial<Record<ViewMethod, OperationDoc>>;
   readonly detail: Partial<Record<ViewMethod, OperationDoc>>;
@@ -102,7 +105,7 @@ export function resourceDocs(resource: DocumentedResource): ResourceDocs {
   const model = idOf(resource.schemas.item) ?? pascalCase(resource.name);
   const { item, input } = resource.schemas;
   const partial =
-    resource.schemas.partialInput ?? partialSchemaOf(input, `Patched${idOf(input) ?? `${model}Input`}`);
+    resource.schemas.patch ?? partialSchemaOf(input, `Patched${idOf(input) ?? `${model}Input`}`);
   const page = pageSchemaOf(item, `Paginated${model}List`);
   const fieldErrors = validationErrorSchema(`${model}ValidationError`, Object.keys(propertiesOf(input)));
   const noun = resource.name.toLowerCase();
@@ -169,6 +172,6 @@ export function resourceDocs(resource: DocumentedResource): ResourceDocs {
         responses: { 204: { description: `The ${noun} was deleted.` } },
       }),
     },
-    components: [item, input, partial, page, fieldErrors],
+    components: [item, page, fieldErrors],
   };
 }
