@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { TSchema } from 'typebox';
 import { AllowAny } from '../auth/permissions.js';
+import { Throttled } from '../errors.js';
 import { registerApiView } from '../http/api-view.js';
 import { requestData } from '../http/body-parsers.js';
 import { ErrorSchema } from '../http/error-schemas.js';
@@ -16,7 +17,7 @@ import {
   AuthTokenValidationErrorSchema,
   CustomAuthTokenSchema,
 } from './auth-token-schemas.js';
-import { AUTH_TOKEN_FIELDS, authenticateCredentials } from './auth-token-serializer.js';
+import { AUTH_TOKEN_FIELDS, INVALID_CREDENTIALS, authenticateCredentials } from './auth-token-serializer.js';
 
 /** ObtainAuthToken's parser_classes, in its order: FormParser, MultiPartParser, JSONParser. */
 export const TOKEN_PARSED_MEDIA_TYPES = [
@@ -80,10 +81,12 @@ function postDoc(view: TokenView): OperationDoc {
           'Fields missing or invalid (messages per field), or credentials that log nobody in ' +
           '(`non_field_errors`: `Unable to log in with provided credentials.`).',
         schema: AuthTokenValidationErrorSchema,
+        example: { non_field_errors: [INVALID_CREDENTIALS] },
       },
       429: {
         description: 'Too many failed logins for this username or from this address: not checked.',
         schema: ErrorSchema,
+        example: new Throttled(60).body,
         headers: {
           'Retry-After': {
             description: 'Seconds until a login is checked again.',

@@ -4,6 +4,7 @@ import { TokenAuthentication } from '../../auth/authentication.js';
 import { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly } from '../../auth/permissions.js';
 import { SessionAuthentication } from '../../auth/session-authentication.js';
 import { SESSION_COOKIE } from '../../sessions/session-cookie.js';
+import { CsrfFailed, NotAuthenticated, PermissionDenied } from '../../errors.js';
 import { ErrorSchema } from '../error-schemas.js';
 import type { ResponseDoc } from './operation-doc.js';
 
@@ -78,10 +79,12 @@ export function accessDoc(access: AccessPolicy, method: string): AccessDoc {
 
   const responses: Record<number, ResponseDoc> = {};
   const forbidden: string[] = [];
+  let example: unknown;
   if (refusesUnknown && challenge !== undefined) {
     responses[401] = {
       description: 'No credentials where they are needed, or credentials that are wrong.',
       schema: ErrorSchema,
+      example: new NotAuthenticated().body,
       headers: {
         'WWW-Authenticate': {
           description: 'The scheme to authenticate with.',
@@ -91,17 +94,20 @@ export function accessDoc(access: AccessPolicy, method: string): AccessDoc {
     };
   } else if (refusesUnknown) {
     forbidden.push('credentials that are missing or wrong');
+    example = new NotAuthenticated().body;
   }
   if (UNSAFE_METHODS.has(method) && access.authentication.some((a) => a instanceof SessionAuthentication)) {
     forbidden.push('a session-authenticated request that fails the CSRF check (`CSRF Failed: ...`)');
+    example ??= new CsrfFailed('CSRF token missing.').body;
   }
   if (
     access.permissions.some((permission) => permission !== AllowAny && !AUTHENTICATION_ONLY.has(permission))
   ) {
     forbidden.push('a user who may not do this');
+    example ??= new PermissionDenied().body;
   }
   if (forbidden.length > 0) {
-    responses[403] = { description: `Refused: ${forbidden.join('; or ')}.`, schema: ErrorSchema };
+    responses[403] = { description: `Refused: ${forbidden.join('; or ')}.`, schema: ErrorSchema, example };
   }
   return { security, responses };
 }

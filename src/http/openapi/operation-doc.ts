@@ -3,6 +3,13 @@
 import type { FastifySchema } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { AccessPolicy } from '../../auth/access.js';
+import {
+  NotAcceptable,
+  ParseError,
+  RequestTooLarge,
+  ServiceUnavailable,
+  UnsupportedMediaType,
+} from '../../errors.js';
 import { ErrorSchema } from '../error-schemas.js';
 import type { Renderer } from '../render.js';
 import { accessDoc } from './access-doc.js';
@@ -18,6 +25,8 @@ export interface ResponseDoc {
   readonly description: string;
   /** The body's schema; none for an empty body (204). */
   readonly schema?: TSchema;
+  /** A body the operation sends with this status (from the error classes, for errors). */
+  readonly example?: unknown;
   readonly headers?: Readonly<Record<string, HeaderDoc>>;
 }
 
@@ -64,18 +73,29 @@ function pipelineResponses(
     responses[400] = {
       description: 'A body that cannot be parsed (`JSON parse error - ...`).',
       schema: ErrorSchema,
+      example: new ParseError("JSON parse error - Expecting ',' delimiter: line 1 column 17 (char 16)").body,
     };
-    responses[413] = { description: 'A body larger than 1 MiB.', schema: ErrorSchema };
+    responses[413] = {
+      description: 'A body larger than 1 MiB.',
+      schema: ErrorSchema,
+      example: new RequestTooLarge().body,
+    };
     responses[415] = {
       description: `A body in a media type the operation does not parse (it parses ${view.parses.join(', ')}).`,
       schema: ErrorSchema,
+      example: new UnsupportedMediaType('text/plain').body,
     };
   }
-  responses[406] = { description: 'Nothing the `Accept` header allows can be sent.', schema: ErrorSchema };
+  responses[406] = {
+    description: 'Nothing the `Accept` header allows can be sent.',
+    schema: ErrorSchema,
+    example: new NotAcceptable().body,
+  };
   if (doc.usesDatabase === true || view.access.authentication.length > 0) {
     responses[503] = {
       description: 'The database (or another store keygate uses) cannot be reached right now.',
       schema: ErrorSchema,
+      example: new ServiceUnavailable().body,
       headers: { 'Retry-After': RETRY_AFTER_ONE },
     };
   }
@@ -96,6 +116,7 @@ function mergeResponses(
     merged[Number(status)] = {
       description: `${mine.description} Or: ${theirs.description.charAt(0).toLowerCase()}${theirs.description.slice(1)}`,
       ...(schemas.length > 0 && { schema: schemas.length === 1 ? schemas[0] : { oneOf: schemas } }),
+      example: mine.example ?? theirs.example,
       ...(Object.keys(headers).length > 0 && { headers }),
     };
   }
@@ -125,7 +146,17 @@ export function operationSchema(view: DocumentedView, method: string, doc: Opera
         const body =
           answer.schema === undefined
             ? { type: 'null' }
-            : { content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: answer.schema }])) };
+            : {
+                content: Object.fromEntries(
+                  mediaTypes.map((type) => [
+                    type,
+                    {
+                      schema: answer.schema,
+                      ...(answer.example !== undefined && { example: answer.example }),
+                    },
+                  ]),
+                ),
+              };
         return [status, { description: answer.description, ...(headers && { headers }), ...body }];
       }),
   );

@@ -1,5 +1,6 @@
 // A resource's operations in the OpenAPI document, from its definition: DRF's ModelViewSet schema.
 import { Type, type TSchema } from 'typebox';
+import { NotFound } from '../../errors.js';
 import { ErrorSchema, validationErrorSchema } from '../error-schemas.js';
 import type { ViewMethod } from '../api-view.js';
 import { MAX_PK } from '../resource.js';
@@ -118,8 +119,19 @@ export function resourceDocs(resource: DocumentedResource): ResourceDocs {
     }),
   });
   const found = { description: `The ${noun}.`, schema: item };
-  const refused = { description: 'Fields refused, with the messages for each.', schema: fieldErrors };
-  const notFound = { description: `No ${noun} has this id.`, schema: ErrorSchema };
+  const fields = Object.keys(propertiesOf(input));
+  const required = (input as { required?: unknown }).required;
+  const firstRequired = Array.isArray(required) && typeof required[0] === 'string' ? required[0] : fields[0];
+  const refused = {
+    description: 'Fields refused, with the messages for each.',
+    schema: fieldErrors,
+    ...(firstRequired !== undefined && { example: { [firstRequired]: ['This field is required.'] } }),
+  };
+  const notFound = {
+    description: `No ${noun} has this id.`,
+    schema: ErrorSchema,
+    example: new NotFound().body,
+  };
   const detail = (operation: Omit<OperationDoc, 'tags' | 'params' | 'usesDatabase'>): OperationDoc => ({
     ...operation,
     tags,
