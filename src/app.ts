@@ -2,7 +2,9 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerAdmin } from './admin/admin-site.js';
 import { TokenAuthentication } from './auth/authentication.js';
+import { BasicAuthentication } from './auth/basic-authentication.js';
 import { SessionAuthentication } from './auth/session-authentication.js';
+import { sessionVaryPlugin } from './auth/session-vary.js';
 import type { AccessPolicy } from './auth/access.js';
 import { AllowAny, IsAuthenticated } from './auth/permissions.js';
 import { registerTokenRoutes } from './authtoken/token-routes.js';
@@ -44,6 +46,11 @@ declare module 'fastify' {
      * authenticated users only.
      */
     tokenProtected: AccessPolicy;
+    /**
+     * DRF's DEFAULT_AUTHENTICATION_CLASSES and DEFAULT_PERMISSION_CLASSES, for the views that name
+     * none of their own (the API root, the token endpoints): Session, then Basic; anyone.
+     */
+    defaultAccess: AccessPolicy;
   }
 }
 
@@ -77,6 +84,10 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     authentication: [new TokenAuthentication(keygate.tokens), new SessionAuthentication()],
     permissions: [IsAuthenticated],
   });
+  app.decorate('defaultAccess', {
+    authentication: [new SessionAuthentication(), new BasicAuthentication(keygate.users, keygate.throttle)],
+    permissions: [AllowAny],
+  });
   app.decorateRequest('user', null);
   app.decorateRequest('auth', null);
   app.decorateRequest('authenticators', null);
@@ -96,12 +107,13 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   registerOpenApi(app);
   void app.register(sessionPlugin);
   void app.register(csrfPlugin);
+  void app.register(sessionVaryPlugin);
 
   // DRF's order: JSON first, so `*/*` and no Accept get JSON; browsers asking for HTML get the page.
   const renderers = [jsonRenderer, browsableApiRenderer];
   new ApiRouter()
     .register(productResource(keygate.database, app.tokenProtected))
-    .install(app, renderers, { authentication: [], permissions: [AllowAny] });
+    .install(app, renderers, app.defaultAccess);
   registerTokenRoutes(app);
   registerSessionRoutes(app);
   registerAdmin(app);

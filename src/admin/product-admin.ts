@@ -1,12 +1,13 @@
 // Products in the admin: list (search, in-stock filter, sorting), add, change and delete, with
-// exactly the API's validation (DRF's ProductSerializer rules) and errors beside each field.
+// exactly the API's validation (DRF's ProductSerializer rules for a form body) and errors beside each field.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { NotFound } from '../errors.js';
 import { formatCents } from '../products/decimal.js';
-import { NAME_MAX_LENGTH, validateProduct, type ProductInput } from '../products/product-fields.js';
-import { toProduct, type Product } from '../products/product.js';
+import { NAME_MAX_LENGTH, PRODUCT_FIELD_RULES, validateProduct } from '../products/product-fields.js';
+import { newProductRow, productChanges } from '../products/product-repository.js';
+import { PRODUCT_DEFAULTS, toProduct, type Product } from '../products/product.js';
 import { nowTimestamp } from '../time.js';
 import type { User } from '../users/user.js';
 import type { AdminContext } from './admin-site.js';
@@ -47,7 +48,13 @@ const SPEC: ListSpec<Sort> = {
   searchPlaceholder: 'Search name or description',
 };
 
-/** The form's fields, filled with what was sent (or the product's values). */
+/** What the add form starts from: the model's defaults, as Django's admin shows them. */
+const ADD_VALUES: Readonly<Record<string, string>> = Object.freeze({
+  description: PRODUCT_DEFAULTS.description,
+  stock: String(PRODUCT_DEFAULTS.stock),
+});
+
+/** The form's fields, filled with what was sent (or the product's values); required as the API's are. */
 function productFields(values: Readonly<Record<string, string>>): FormField[] {
   return [
     {
@@ -55,7 +62,7 @@ function productFields(values: Readonly<Record<string, string>>): FormField[] {
       label: 'Name',
       kind: 'text',
       value: values.name ?? '',
-      required: true,
+      required: PRODUCT_FIELD_RULES.name.required,
       maxlength: NAME_MAX_LENGTH,
     },
     {
@@ -63,14 +70,14 @@ function productFields(values: Readonly<Record<string, string>>): FormField[] {
       label: 'Description',
       kind: 'textarea',
       value: values.description ?? '',
-      required: true,
+      required: PRODUCT_FIELD_RULES.description.required,
     },
     {
       name: 'price',
       label: 'Price',
       kind: 'text',
       value: values.price ?? '',
-      required: true,
+      required: PRODUCT_FIELD_RULES.price.required,
       inputmode: 'decimal',
       help: 'Up to 10 digits, 2 after the decimal point, e.g. 12.50.',
     },
@@ -79,8 +86,9 @@ function productFields(values: Readonly<Record<string, string>>): FormField[] {
       label: 'Stock',
       kind: 'number',
       value: values.stock ?? '',
-      required: true,
+      required: PRODUCT_FIELD_RULES.stock.required,
       inputmode: 'numeric',
+      help: `Left empty: ${PRODUCT_DEFAULTS.stock} for a new product, unchanged for an existing one.`,
     },
   ];
 }
@@ -94,24 +102,16 @@ function valuesOf(product: Product): Record<string, string> {
   };
 }
 
-/** What the form sent, as the API would receive it from an HTML form (strings). */
-function sentValues(data: Readonly<Record<string, unknown>>): Record<string, string> {
-  return {
-    name: field(data, 'name'),
-    description: field(data, 'description'),
-    price: field(data, 'price'),
-    stock: field(data, 'stock'),
-  };
-}
+const FORM_FIELDS = ['name', 'description', 'price', 'stock'] as const;
 
-/** The row values of a fully validated (create or update) product. */
-function columnsOf(input: ProductInput) {
-  return {
-    name: input.name!,
-    description: input.description!,
-    price_cents: input.priceCents!,
-    stock: input.stock!,
-  };
+/**
+ * What the form sent, as the API would receive it from an HTML form: the fields sent, as strings
+ * (a repeated one as its last value); a field not sent stays absent, as it would be for the API.
+ */
+function sentValues(data: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(
+    FORM_FIELDS.filter((name) => Object.hasOwn(data, name)).map((name) => [name, field(data, name)]),
+  );
 }
 
 /** Registers the products section. */
@@ -260,10 +260,10 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
     url: '/products/add/',
     schema: { hide: true },
     async handler(request, reply) {
-      if (request.method !== 'POST') return formPage(request, reply, null, productFields({}));
+      if (request.method !== 'POST') return formPage(request, reply, null, productFields(ADD_VALUES));
       const data = formData(request);
       const sent = sentValues(data);
-      const checked = validateProduct(sent, 'create');
+      const checked = validateProduct(sent, 'create', { form: true });
       if (!checked.ok) {
         return formPage(
           request,
@@ -275,10 +275,9 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
       }
       const actor = adminUser(request);
       const product = await db.transaction().execute(async (trx) => {
-        const now = nowTimestamp();
         const row = await trx
           .insertInto('products')
-          .values({ ...columnsOf(checked.value), created: now, updated: now })
+          .values(newProductRow(checked.value, nowTimestamp()))
           .returning(COLUMNS)
           .executeTakeFirstOrThrow();
         const created = toProduct(row);
@@ -306,7 +305,7 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
         return formPage(request, reply, product, productFields(valuesOf(product)));
       const data = formData(request);
       const sent = sentValues(data);
-      const checked = validateProduct(sent, 'update');
+      const checked = validateProduct(sent, 'update', { form: true });
       if (!checked.ok) {
         return formPage(
           request,
@@ -321,7 +320,7 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
       const updated = await db.transaction().execute(async (trx) => {
         const row = await trx
           .updateTable('products')
-          .set({ ...columnsOf(checked.value), updated: nowTimestamp() })
+          .set({ ...productChanges(checked.value), updated: nowTimestamp() })
           .where('id', '=', product.id)
           .returning(COLUMNS)
           .executeTakeFirst();

@@ -10,8 +10,18 @@ export function searchPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * Whether `text` can be searched for at all. No stored text holds a NUL (every field refuses it, as
+ * Django's ProhibitNullCharactersValidator does), and PostgreSQL refuses NUL in a text parameter, so
+ * a search containing one matches nothing and never reaches the database.
+ */
+export function searchable(text: string): boolean {
+  return !text.includes('\0');
+}
+
 /** `column LIKE pattern ESCAPE '\'`, case-insensitive on both databases (ILIKE on PostgreSQL). */
 export function likeContains(column: string, text: string, dialect: Dialect): RawBuilder<boolean> {
+  if (!searchable(text)) return sql<boolean>`1 = 0`;
   const pattern = searchPattern(text);
   return dialect === 'sqlite'
     ? sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`

@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.js';
 import { JOINED_TOKEN_COLUMNS, toToken, type Token } from '../authtoken/token.js';
 import { timestampAt } from '../time.js';
 import type { ListParams } from './change-list.js';
-import { likeContains } from './search.js';
+import { likeContains, searchable } from './search.js';
 
 /** The columns the list sorts by, by the name `?o=` uses. */
 export type TokenSort = 'user' | 'created' | 'last_used';
@@ -139,7 +139,7 @@ export function createTokenAdminQueries(db: Kysely<Database>, dialect: Dialect) 
      * `superusers` is set: only a superuser may manage their tokens.
      */
     async usersStartingWith(prefix: string, { superusers = false } = {}): Promise<UserChoice[]> {
-      if ([...prefix].length > USER_SEARCH_MAX_LENGTH) return [];
+      if ([...prefix].length > USER_SEARCH_MAX_LENGTH || !searchable(prefix)) return [];
       const username = dialect === 'postgres' ? sql<string>`username collate "C"` : sql<string>`username`;
       let query = db
         .selectFrom('users')

@@ -2,7 +2,7 @@
 // their fields, what they read back from a submission, and Django's validation messages.
 import type { FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
-import { emailErrors, usernameErrors } from '../users/user-validation.js';
+import { emailErrors, nullCharacterErrors, usernameErrors } from '../users/user-validation.js';
 import { checkbox, field, shownTime } from './admin-page.js';
 import type { FormField } from './change-form.js';
 
@@ -210,7 +210,9 @@ export function changeFormErrors(sent: ChangeValues): FieldErrors {
   if (email.length > 0) errors.email = email;
   for (const name of ['first_name', 'last_name'] as const) {
     const length = [...sent[name]].length;
-    if (length > NAME_MAX_LENGTH) {
+    const nul = nullCharacterErrors(sent[name]);
+    if (nul.length > 0) errors[name] = nul;
+    else if (length > NAME_MAX_LENGTH) {
       errors[name] = [`Ensure this value has at most ${NAME_MAX_LENGTH} characters (it has ${length}).`];
     }
   }

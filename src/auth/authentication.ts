@@ -1,4 +1,4 @@
-// Who is making the request: DRF's authentication classes (Token here; Session plugs in the same way).
+// Who is making the request: DRF's authentication contract and its TokenAuthentication.
 import type { FastifyRequest } from 'fastify';
 import type { Token } from '../authtoken/token.js';
 import type { TokenService } from '../authtoken/token-service.js';
@@ -27,6 +27,21 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 /**
+ * DRF's `get_authorization_header(request).split()` and its keyword test: the header's parts when
+ * the first is `keyword` (ASCII letters compared case-insensitively, as `bytes.lower()` does), else
+ * null (no header, an empty one, another scheme).
+ */
+export function authorizationParts(header: string | undefined, keyword: string): string[] | null {
+  if (header === undefined) return null;
+  const parts = header.split(ASCII_WHITESPACE).filter((p) => p.length > 0);
+  const scheme = parts[0];
+  if (scheme === undefined || scheme.replace(/[A-Z]/g, (c) => c.toLowerCase()) !== keyword.toLowerCase()) {
+    return null;
+  }
+  return parts;
+}
+
+/**
  * Parses an Authorization header exactly as DRF's TokenAuthentication: null when it is not a
  * `Token` header (missing, empty, another scheme, `Token<key>` glued), the key when it is one,
  * AuthenticationFailed with DRF's message when it is a malformed `Token` header.
@@ -42,17 +57,14 @@ export function parseTokenHeader(header: string | undefined, keyword = 'Token'):
   ) {
     return header.slice(keyword.length + 1);
   }
-  // Node decodes header bytes as latin1, so this recovers the bytes the client sent.
-  const parts = header.split(ASCII_WHITESPACE).filter((p) => p.length > 0);
-  const scheme = parts[0];
-  if (scheme === undefined || scheme.replace(/[A-Z]/g, (c) => c.toLowerCase()) !== keyword.toLowerCase()) {
-    return null;
-  }
+  const parts = authorizationParts(header, keyword);
+  if (parts === null) return null;
   if (parts.length === 1) throw new AuthenticationFailed('Invalid token header. No credentials provided.');
   if (parts.length > 2) {
     throw new AuthenticationFailed('Invalid token header. Token string should not contain spaces.');
   }
   try {
+    // Node decodes header bytes as latin1, so this recovers the bytes the client sent.
     return STRICT_UTF8.decode(Buffer.from(parts[1]!, 'latin1'));
   } catch {
     throw new AuthenticationFailed(

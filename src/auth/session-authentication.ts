@@ -1,6 +1,7 @@
 // DRF's SessionAuthentication: the browser's login session, with CSRF enforced on unsafe methods.
 import type { FastifyRequest } from 'fastify';
 import type { Authenticated, Authenticator } from './authentication.js';
+import type {} from './session-vary.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
@@ -13,6 +14,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
  */
 export class SessionAuthentication implements Authenticator {
   async authenticate(request: FastifyRequest): Promise<Authenticated | null> {
+    // DRF reads `request._request.user` here, which reads the session: the answer varies by Cookie.
+    request.sessionAccessed = true;
     const session = await request.server.sessions.load(request);
     if (session === null || !session.user.isActive) return null;
     if (!SAFE_METHODS.has(request.method)) request.csrfRequired = true;

@@ -1,7 +1,6 @@
 // POST /gettoken/ (DRF's obtain_auth_token) and POST /customtoken/ (the seed's CustomAuthToken).
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { TSchema } from 'typebox';
-import { AllowAny } from '../auth/permissions.js';
 import { Throttled } from '../errors.js';
 import { registerApiView } from '../http/api-view.js';
 import { requestData } from '../http/body-parsers.js';
@@ -99,9 +98,11 @@ function postDoc(view: TokenView): OperationDoc {
 }
 
 /**
- * Registers the token endpoints. Like DRF's ObtainAuthToken they authenticate nobody (a Token
- * header is ignored), allow anyone, render JSON only and parse forms, multipart and JSON. The
- * key comes from the token service: under `drf` the user's one token, under `hashed` a new one.
+ * Registers the token endpoints. Like DRF's ObtainAuthToken they use the default authentication
+ * (Session, then Basic: a Token header is ignored, a failing Basic header is a 403, a logged-in
+ * browser's POST needs its CSRF token) but never look at who authenticated, allow anyone, render
+ * JSON only and parse forms, multipart and JSON. The key comes from the token service: under
+ * `drf` the user's one token, under `hashed` a new one.
  * keygate adds the brute-force limit: past it the password is not even checked (429, Retry-After);
  * and `Cache-Control: no-store`, since the answer is a credential.
  */
@@ -123,7 +124,8 @@ export function registerTokenRoutes(app: FastifyInstance): void {
       url: view.url,
       // path('gettoken/', ...) in the seed's urls.py: no `.json` suffix routes, unlike the router's views.
       formatSuffixes: false,
-      access: { authentication: [], permissions: [AllowAny] },
+      // ObtainAuthToken names no authentication classes: DRF's defaults, Session then Basic.
+      access: app.defaultAccess,
       renderers: [jsonRenderer],
       parses: TOKEN_PARSED_MEDIA_TYPES,
       handlers: {

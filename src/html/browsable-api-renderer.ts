@@ -40,6 +40,27 @@ function withFormat(request: FastifyRequest, format: string): string {
   return `${url.pathname}${url.search}`;
 }
 
+/** A breadcrumb: a view's name and link; the last one is the page itself. */
+interface Breadcrumb {
+  readonly name: string;
+  readonly href: string;
+  readonly current: boolean;
+}
+
+/**
+ * DRF's get_breadcrumbs: the views above this one, root first, then this page's path; each link
+ * keeps the request's `?format=` (utils/breadcrumbs.py, via preserve_builtin_query_params).
+ */
+function breadcrumbs(request: FastifyRequest, view: RenderedView): Breadcrumb[] {
+  // Django's QueryDict gives the last value of a repeated parameter.
+  const format = new URL(request.url, 'http://keygate.invalid').searchParams.getAll('format').at(-1);
+  const keep = format === undefined ? '' : `?${new URLSearchParams({ format }).toString()}`;
+  return [
+    ...view.trail.map((crumb) => ({ name: crumb.name, href: `${crumb.url}${keep}`, current: false })),
+    { name: view.name, href: `${pathOf(request.url)}${keep}`, current: true },
+  ];
+}
+
 function statusLine(status: number): string {
   return `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trim();
 }
@@ -52,6 +73,7 @@ function renderPage(data: unknown, context: RenderContext): string {
   return renderTemplate('api', {
     ...pageChrome(request, reply, `${name} – keygate`),
     name,
+    breadcrumbs: view ? breadcrumbs(request, view) : [],
     description: view?.description ?? '',
     method: request.method,
     path: request.url,

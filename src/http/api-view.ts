@@ -6,9 +6,10 @@ import { checkPermissions } from '../auth/permissions.js';
 import { MethodNotAllowed, NotFound } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
 import { operationSchema, type OperationDoc } from './openapi/operation-doc.js';
+import { optionsMetadata } from './options-metadata.js';
 import { sendRedirect } from './redirect.js';
 import type { JsonSerializer } from './schema-json.js';
-import type { RenderContext, RenderedView, Renderer } from './render.js';
+import type { RenderContext, RenderedView, Renderer, ViewCrumb } from './render.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,7 +38,7 @@ export type ApiHandler = (
 
 /** A view: DRF's APIView attributes plus its handlers. */
 export interface ApiViewDefinition {
-  /** DRF's view name, shown by OPTIONS ("Product List"). */
+  /** DRF's view name, shown by OPTIONS and the browsable API ("Product Model List"; see view-name.ts). */
   readonly name: string;
   readonly description?: string;
   /** Fastify path ending in `/`; a final `:param/` segment is the lookup (`/product_api/:pk/`). */
@@ -52,10 +53,17 @@ export interface ApiViewDefinition {
    * handlers). The answers the view's pipeline can give are added from the view itself.
    */
   readonly schemas?: Partial<Record<ViewMethod, OperationDoc>>;
+  /** The views above this one in the URL tree, root first (the browsable API's breadcrumbs). */
+  readonly trail?: readonly ViewCrumb[];
   /** Whether `.json`-style suffixes route here (DRF's format_suffix_patterns; the router's views). */
   readonly formatSuffixes?: boolean;
   /** DRF's metadata `actions` for OPTIONS: field descriptions per method the user may use. */
   readonly actions?: (request: FastifyRequest) => Record<string, unknown> | undefined;
+  /**
+   * DRF's `get_object()`, which SimpleMetadata calls before describing PUT: it throws (NotFound)
+   * when the URL names no object, and OPTIONS then leaves PUT out of `actions`.
+   */
+  readonly getObject?: (request: FastifyRequest, lookup: string | undefined) => Promise<unknown>;
 }
 
 const METHOD_ORDER: readonly ViewMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -145,9 +153,9 @@ interface UrlParts {
 export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): void {
   const info = describeUrl(view.url);
   const allow = allowHeader(view.handlers);
-  const offeredTypes = view.renderers.map((r) => r.mediaType);
   const rendered: RenderedView = {
     name: view.name,
+    trail: view.trail ?? [],
     description: view.description ?? '',
     allow,
     methods: METHOD_ORDER.filter((m) => view.handlers[m] !== undefined),
@@ -176,15 +184,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
   async function dispatch(request: FastifyRequest, reply: FastifyReply, parts: UrlParts): Promise<unknown> {
     const method = request.method === 'HEAD' ? 'GET' : (request.method as ViewMethod | 'OPTIONS');
     if (method === 'OPTIONS') {
-      const metadata: Record<string, unknown> = {
-        name: view.name,
-        description: view.description ?? '',
-        renders: offeredTypes,
-        parses: view.parses,
-      };
-      const actions = view.actions?.(request);
-      if (actions && Object.keys(actions).length > 0) metadata.actions = actions;
-      return sendRendered(request, reply, 200, metadata);
+      return sendRendered(request, reply, 200, await optionsMetadata(view, request, parts.lookup));
     }
     const handler = view.handlers[method];
     if (!handler) throw new MethodNotAllowed(request.method);
@@ -209,7 +209,9 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
 
   /** DRF's `initial()`: negotiation, then authentication and permissions, then the method check. */
   async function initial(request: FastifyRequest, reply: FastifyReply, parts: UrlParts): Promise<void> {
-    void reply.header('allow', allow).header('vary', 'Accept');
+    void reply.header('allow', allow);
+    // APIView.default_response_headers: the answer varies by Accept only when there is a choice.
+    if (view.renderers.length > 1) void reply.header('vary', 'Accept');
     const negotiated = negotiate(request.headers.accept, parts.format);
     request.negotiated = negotiated;
     if (negotiated.renderer.prepare !== undefined) await negotiated.renderer.prepare(request);

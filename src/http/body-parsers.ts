@@ -3,9 +3,9 @@ import { parse as parseQueryString } from 'node:querystring';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import secureJson from 'secure-json-parse';
 import { ParseError, RequestTooLarge } from '../errors.js';
 import { bodyLimitOf, countBody, registerBodyLimit } from './body-limit.js';
+import { parseJsonBody } from './json-body.js';
 import { parseMediaType } from './media-type.js';
 
 /** The media types API views parse, in DRF's default order. */
@@ -31,14 +31,11 @@ function lastValues<T>(fields: Readonly<Record<string, T | T[] | undefined>>): R
   return out;
 }
 
-// Python's json.load of a UTF-8 stream: invalid bytes and a byte order mark are errors, not U+FFFD.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 /**
  * Installs the body parsers: JSON (an empty body is `{}`, as DRF; malformed JSON is DRF's
- * `JSON parse error - ...`), urlencoded and multipart forms (fields only; a repeated field gives
- * its last value). Fastify's text/plain parser is removed so that media type is a 415 like any other.
- * Every body, whatever its type, is held to Fastify's `bodyLimit` before it is read whole (413),
+ * `JSON parse error - ...` in Python's words), urlencoded and multipart forms (fields only; a
+ * repeated field gives its last value). Fastify's text/plain parser is removed so that media type
+ * is a 415 like any other. Every body, whatever its type, is held to Fastify's `bodyLimit` before it is read whole (413),
  * and forms to a number of fields (400).
  */
 export function registerBodyParsers(app: FastifyInstance): void {
@@ -47,23 +44,15 @@ export function registerBodyParsers(app: FastifyInstance): void {
     'application/json',
     { parseAs: 'buffer' },
     (_request: FastifyRequest, body, done) => {
-      let text: string;
-      try {
-        text = UTF8.decode(body as Buffer);
-      } catch {
-        done(new ParseError("JSON parse error - 'utf-8' codec can't decode the body"), undefined);
-        return;
-      }
       // DRF skips parsing an empty body (data is {}); whitespace alone is malformed JSON.
-      if (text === '') {
+      if ((body as Buffer).length === 0) {
         done(null, {});
         return;
       }
       try {
-        // secure-json-parse refuses `__proto__` keys, which could otherwise poison merged objects.
-        done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'ignore' }));
+        done(null, parseJsonBody(body as Buffer));
       } catch (error) {
-        done(new ParseError(`JSON parse error - ${(error as Error).message}`), undefined);
+        done(error as Error, undefined);
       }
     },
   );

@@ -3,10 +3,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MediaType } from './media-type.js';
 import type { JsonSerializer } from './schema-json.js';
 
+/** A view above another in the URL tree: the browsable API's breadcrumbs link it by its name. */
+export interface ViewCrumb {
+  readonly name: string;
+  /** Its URL path (`/product_api/`). */
+  readonly url: string;
+}
+
 /** What a page about a view needs to know of it (DRF's renderer_context['view']). */
 export interface RenderedView {
-  /** DRF's view name ("Product List"). */
+  /** DRF's view name ("Product Model List"). */
   readonly name: string;
+  /** The views whose URLs are prefixes of this one's, root first (DRF's get_breadcrumbs). */
+  readonly trail: readonly ViewCrumb[];
   readonly description: string;
   /** The `Allow` header value. */
   readonly allow: string;

@@ -6,11 +6,13 @@ import { ApiError, NotFound, ValidationError, type FieldErrors } from '../errors
 import { absoluteUrl } from './absolute-url.js';
 import { registerApiView, type ApiViewDefinition } from './api-view.js';
 import { PARSED_MEDIA_TYPES, requestData } from './body-parsers.js';
+import { parseMediaType } from './media-type.js';
 import { documentSchemas } from './openapi/components.js';
 import { resourceDocs, type ResourceSchemas } from './openapi/resource-doc.js';
 import { paginate, pageWindow, type PageWindow } from './pagination.js';
-import type { Renderer } from './render.js';
+import type { Renderer, ViewCrumb } from './render.js';
 import { compileJson, pageSchemaOf } from './schema-json.js';
+import { viewName } from './view-name.js';
 
 /** How a write is validated: all fields (POST, PUT) or only those given (PATCH). */
 export type ValidationMode = 'create' | 'update' | 'partial';
@@ -36,19 +38,29 @@ export type FieldMetadata = Readonly<Record<string, string | number | boolean>>;
 export interface ResourceDefinition<Item, Input> {
   /** URL prefix, e.g. `product_api`: `/product_api/` and `/product_api/{id}/`. */
   readonly prefix: string;
-  /** The model's verbose name, e.g. `Product` (views are "Product List" and "Product Instance"). */
+  /** The model's verbose name, e.g. `Product` (the OpenAPI summaries say "Create a product"). */
   readonly name: string;
+  /**
+   * The ModelViewSet's class name, e.g. the seed's `ProductModelViewSet`: DRF names the views after
+   * it, with the router's suffixes ("Product Model List", "Product Model Instance").
+   */
+  readonly viewset: string;
   readonly access: AccessPolicy;
   readonly repository: ResourceRepository<Item, Input>;
-  validate(data: Readonly<Record<string, unknown>>, mode: ValidationMode): Validated<Input | Partial<Input>>;
+  /** `form`: the body was a form (DRF's `html.is_html_input`), whose empty values can mean "not given". */
+  validate(
+    data: Readonly<Record<string, unknown>>,
+    mode: ValidationMode,
+    source: { readonly form: boolean },
+  ): Validated<Input | Partial<Input>>;
   /** The item as the API shows it (the serializer's `to_representation`). */
   represent(item: Item): Record<string, unknown>;
   /** Field name -> SimpleMetadata field info, in field order. */
   readonly fields: Readonly<Record<string, FieldMetadata>>;
   /**
    * TypeBox schemas: the item as returned (also the compact JSON writer's), the body POST and PUT
-   * accept and, optionally, PATCH's (else derived from the input: nothing required). The OpenAPI
-   * document describes the resource's operations with them.
+   * accept and, optionally, PATCH's (else derived from the input: nothing required, no defaults).
+   * The OpenAPI document describes the resource's operations with them.
    */
   readonly schemas: ResourceSchemas;
 }
@@ -85,6 +97,27 @@ export function requireMapping(data: unknown): Readonly<Record<string, unknown>>
   return data as Readonly<Record<string, unknown>>;
 }
 
+const FORM_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+]);
+
+/** Whether the body was parsed as a form: DRF's request.data is then a QueryDict (`html.is_html_input`). */
+function isFormBody(request: FastifyRequest): boolean {
+  const { mainType, subType } = parseMediaType(request.headers['content-type'] ?? '');
+  return FORM_MEDIA_TYPES.has(`${mainType}/${subType}`);
+}
+
+/** The request's body validated for `mode`. */
+function validatedBody<Item, Input>(
+  request: FastifyRequest,
+  resource: ResourceDefinition<Item, Input>,
+  mode: ValidationMode,
+): Input | Partial<Input> {
+  const data = requireMapping(requestData(request));
+  return validated(resource.validate(data, mode, { form: isFormBody(request) }));
+}
+
 function validated<Input>(result: Validated<Input>): Input {
   if (!result.ok) throw new ValidationError(result.errors);
   return result.value;
@@ -105,11 +138,15 @@ function mayUse(request: FastifyRequest, access: AccessPolicy, method: string): 
   }
 }
 
-/** Registers the list and detail views of a resource. Returns the list URL path. */
+/**
+ * Registers the list and detail views of a resource below the views of `trail` (the API root).
+ * Returns the list URL path.
+ */
 export function registerResource<Item, Input>(
   app: FastifyInstance,
   resource: ResourceDefinition<Item, Input>,
   renderers: readonly Renderer[],
+  trail: readonly ViewCrumb[] = [],
 ): string {
   const { repository, access } = resource;
   const listUrl = `/${resource.prefix}/`;
@@ -124,9 +161,11 @@ export function registerResource<Item, Input>(
   const docs = resourceDocs(resource);
   documentSchemas(app, docs.components);
 
+  const listName = viewName(resource.viewset, 'List');
   registerApiView(app, {
     ...common,
-    name: `${resource.name} List`,
+    name: listName,
+    trail,
     url: listUrl,
     handlers: {
       async GET(request) {
@@ -144,7 +183,7 @@ export function registerResource<Item, Input>(
         };
       },
       async POST(request) {
-        const input = validated(resource.validate(requireMapping(requestData(request)), 'create')) as Input;
+        const input = validatedBody(request, resource, 'create') as Input;
         return { status: 201, data: resource.represent(await repository.create(input)), json: itemJson };
       },
     },
@@ -160,7 +199,7 @@ export function registerResource<Item, Input>(
   const write = async (request: FastifyRequest, lookup: string | undefined, mode: ValidationMode) => {
     const id = parsePk(lookup);
     if ((await repository.get(id)) === undefined) throw new NotFound();
-    const input = validated(resource.validate(requireMapping(requestData(request)), mode));
+    const input = validatedBody(request, resource, mode);
     const updated = await repository.update(id, input);
     if (updated === undefined) throw new NotFound();
     return { status: 200, data: resource.represent(updated), json: itemJson };
@@ -168,7 +207,8 @@ export function registerResource<Item, Input>(
 
   registerApiView(app, {
     ...common,
-    name: `${resource.name} Instance`,
+    name: viewName(resource.viewset, 'Instance'),
+    trail: [...trail, { name: listName, url: listUrl }],
     url: `${listUrl}:pk/`,
     handlers: {
       GET: async (request, lookup) => ({
@@ -184,6 +224,7 @@ export function registerResource<Item, Input>(
       },
     },
     actions: (request) => (mayUse(request, access, 'PUT') ? { PUT: resource.fields } : undefined),
+    getObject: detail,
     schemas: docs.detail,
   });
   return listUrl;

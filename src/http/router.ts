@@ -9,6 +9,7 @@ import { PARSED_MEDIA_TYPES } from './body-parsers.js';
 import { viewOperationId } from './openapi/operation-id.js';
 import type { Renderer } from './render.js';
 import { registerResource, type ResourceDefinition } from './resource.js';
+import { viewName } from './view-name.js';
 
 /** Collects resources, then registers them and the root view `GET /`. */
 export class ApiRouter {
@@ -22,8 +23,9 @@ export class ApiRouter {
 
   /** Registers every resource's views and the API root on `app`. */
   install(app: FastifyInstance, renderers: readonly Renderer[], rootAccess: AccessPolicy): void {
+    const root = { name: viewName('APIRootView'), url: '/' };
     const entries = this.#resources.map(
-      (resource) => [resource.prefix, registerResource(app, resource, renderers)] as const,
+      (resource) => [resource.prefix, registerResource(app, resource, renderers, [root])] as const,
     );
     // The root's body: one link per resource, as the handler builds them.
     const rootSchema = Type.Object(
@@ -31,7 +33,7 @@ export class ApiRouter {
       { additionalProperties: false },
     );
     registerApiView(app, {
-      name: 'Api Root',
+      name: root.name,
       description: 'The default basic root view for DefaultRouter',
       url: '/',
       access: { ...rootAccess, permissions: [AllowAny] },
@@ -45,7 +47,7 @@ export class ApiRouter {
       },
       schemas: {
         GET: {
-          operationId: viewOperationId('Api Root'),
+          operationId: viewOperationId(root.name),
           summary: 'List the API resources',
           description: "Each resource's list URL, absolute (from the request's `Host`).",
           tags: ['root'],

@@ -21,11 +21,12 @@ export const DECIMAL_MESSAGES = Object.freeze({
 export type DecimalResult =
   { readonly ok: true; readonly cents: number } | { readonly ok: false; readonly message: string };
 
-// Python's str.isspace() set (what str.strip() and re's \s remove); all in the BMP.
-const PY_WHITESPACE: ReadonlySet<number> = new Set([
+/** Python's `str.isspace()` set (what `str.strip()` and `re`'s `\s` remove), as UTF-16 code units: all in the BMP. */
+export const PYTHON_WHITESPACE: readonly number[] = Object.freeze([
   0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002,
   0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
+const PY_WHITESPACE: ReadonlySet<number> = new Set(PYTHON_WHITESPACE);
 const UNICODE_DIGIT = /^\p{Nd}$/u;
 const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u; // Python's str.isprintable(), bar ' '
 // Python Decimal's string syntax once underscores are gone; NaN and Infinity do not match (DRF rejects them).

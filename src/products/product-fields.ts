@@ -17,7 +17,11 @@ export const STOCK_MIN = 0;
 /** See {@link STOCK_MIN}. */
 export const STOCK_MAX = 2147483647;
 
-/** Validated writable fields; all four for create and update (PUT), only those given for partial (PATCH). */
+/**
+ * Validated writable fields: those given. Create (POST) and update (PUT) always hold `name` and
+ * `priceCents`; a missing `description` or `stock` is absent (DRF's SkipField), so a create gets the
+ * model default and an update keeps the stored value. Partial (PATCH) holds only what was given.
+ */
 export interface ProductInput {
   name?: string;
   description?: string;
@@ -25,8 +29,30 @@ export interface ProductInput {
   stock?: number;
 }
 
-/** `create` (POST) and `update` (PUT) require every field; `partial` (PATCH) skips missing ones. */
+/** `create` (POST) and `update` (PUT) require name and price; `partial` (PATCH) requires nothing. */
 export type ProductValidationMode = 'create' | 'update' | 'partial';
+
+/** Where the data came from. */
+export interface ProductValidationOptions {
+  /**
+   * The body was a form (urlencoded or multipart: DRF's `html.is_html_input`, a QueryDict). A form
+   * cannot send "nothing" for a field, so `Field.get_value` reads an empty value of a field that is
+   * neither required nor allows blank as missing: `stock=` is no stock at all.
+   */
+  readonly form?: boolean;
+}
+
+/**
+ * How ModelSerializer built each writable field from the seed model (rest_framework/utils/
+ * field_mapping.py `get_field_kwargs`): `required=False` for a model field with a default or
+ * `blank=True`, `allow_blank=True` for a blank CharField/TextField. None of them is `null=True`.
+ */
+export const PRODUCT_FIELD_RULES = Object.freeze({
+  name: { required: true, allowBlank: false },
+  description: { required: false, allowBlank: true },
+  price: { required: true, allowBlank: false },
+  stock: { required: false, allowBlank: false },
+} as const satisfies Record<string, { required: boolean; allowBlank: boolean }>);
 
 /** Outcome of {@link validateProduct}. */
 export type ProductValidation = { ok: true; value: ProductInput } | { ok: false; errors: FieldErrors };
@@ -53,21 +79,35 @@ const invalid = (...messages: string[]): Checked<never> => ({ ok: false, message
 /**
  * DRF's `ProductSerializer(data=input, partial=mode === 'partial').is_valid()` for the writable
  * fields, in field order (name, description, price, stock). `id`, `created`, `updated` and unknown
- * keys are ignored; a key whose value is `undefined` counts as missing. The caller has already
- * refused input that is not a JSON object.
+ * keys are ignored; a key whose value is `undefined` counts as missing. A missing field that is not
+ * required is left out of the value (`Field.validate_empty_values` -> `get_default` raises SkipField:
+ * ModelSerializer passes no serializer default, so the model's default applies on create). The
+ * caller has already refused input that is not a JSON object.
  */
-export function validateProduct(input: unknown, mode: ProductValidationMode): ProductValidation {
+export function validateProduct(
+  input: unknown,
+  mode: ProductValidationMode,
+  options: ProductValidationOptions = {},
+): ProductValidation {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new TypeError('validateProduct expects a plain object');
   }
   const data = input as Readonly<Record<string, unknown>>;
   const errors: FieldErrors = {};
   const value: ProductInput = {};
-  const run = <T>(field: string, toInternal: (raw: unknown) => Checked<T>, accept: (parsed: T) => void) => {
-    const raw = Object.hasOwn(data, field) ? data[field] : undefined;
+  const run = <T>(
+    field: keyof typeof PRODUCT_FIELD_RULES,
+    toInternal: (raw: unknown) => Checked<T>,
+    accept: (parsed: T) => void,
+  ) => {
+    const { required, allowBlank } = PRODUCT_FIELD_RULES[field];
+    let raw = Object.hasOwn(data, field) ? data[field] : undefined;
+    // Field.get_value for HTML input: '' of a field that is not required and not allow_blank is `empty`.
+    if (options.form === true && raw === '' && !required && !allowBlank) raw = undefined;
     let outcome: Checked<T>;
     if (raw === undefined) {
-      if (mode === 'partial') return;
+      // validate_empty_values: partial -> SkipField; required -> 'required'; else get_default -> SkipField.
+      if (mode === 'partial' || !required) return;
       outcome = invalid(FIELD_MESSAGES.required);
     } else if (raw === null) {
       outcome = invalid(FIELD_MESSAGES.null);
@@ -84,7 +124,7 @@ export function validateProduct(input: unknown, mode: ProductValidationMode): Pr
   );
   run(
     'description',
-    (raw) => charField(raw),
+    (raw) => charField(raw, undefined, PRODUCT_FIELD_RULES.description.allowBlank),
     (description) => (value.description = description),
   );
   run('price', priceField, (cents) => (value.priceCents = cents));
@@ -93,12 +133,15 @@ export function validateProduct(input: unknown, mode: ProductValidationMode): Pr
 }
 
 /**
- * CharField(trim_whitespace=True, allow_blank=False): the blank test, then `to_internal_value`
+ * CharField(trim_whitespace=True): the blank test of `run_validation` (`''` or whitespace alone is
+ * `''` when `allow_blank`, with no validator run, else 'may not be blank'), then `to_internal_value`
  * (strings, and numbers through Python's `str()`), then every validator, whose messages accumulate:
  * MaxLengthValidator, ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator.
  */
-function charField(raw: unknown, maxLength?: number): Checked<string> {
-  if (typeof raw === 'string' && pythonStrip(raw) === '') return invalid(FIELD_MESSAGES.blank);
+function charField(raw: unknown, maxLength?: number, allowBlank = false): Checked<string> {
+  if (typeof raw === 'string' && pythonStrip(raw) === '') {
+    return allowBlank ? { ok: true, value: '' } : invalid(FIELD_MESSAGES.blank);
+  }
   if (typeof raw !== 'string' && typeof raw !== 'number') return invalid(FIELD_MESSAGES.invalidString);
   const text = pythonStrip(typeof raw === 'string' ? raw : pythonNumberText(raw));
   const messages: string[] = [];

@@ -1,22 +1,42 @@
 // SQL for products. Ordered by id; every lookup uses the primary key; reads are prepared once.
 import { sql } from 'kysely';
 import type { KeygateDatabase } from '../db/database.js';
-import type { ProductUpdate } from '../db/schema.js';
+import type { NewProductRow, ProductUpdate } from '../db/schema.js';
 import type { PageWindow } from '../http/pagination.js';
 import type { ResourceRepository } from '../http/resource.js';
 import { nowTimestamp } from '../time.js';
 import type { ProductInput } from './product-fields.js';
-import { toProduct, type Product } from './product.js';
+import { PRODUCT_DEFAULTS, toProduct, type Product } from './product.js';
 
 const COLUMNS = ['id', 'name', 'description', 'price_cents', 'stock', 'created', 'updated'] as const;
 
-function changes(input: Partial<ProductInput>): ProductUpdate {
+/** The columns an update sets: only the fields validated (a PUT without `stock` keeps the stored stock). */
+export function productChanges(input: Partial<ProductInput>): ProductUpdate {
   const update: ProductUpdate = {};
   if (input.name !== undefined) update.name = input.name;
   if (input.description !== undefined) update.description = input.description;
   if (input.priceCents !== undefined) update.price_cents = input.priceCents;
   if (input.stock !== undefined) update.stock = input.stock;
   return update;
+}
+
+/**
+ * The row a create inserts: DRF's `Product.objects.create(**validated_data)`, the model's defaults
+ * for a description or stock that was not given. `input` has passed `validateProduct` in `create`
+ * mode, which guarantees a name and a price.
+ */
+export function newProductRow(input: ProductInput, now: string): NewProductRow {
+  if (input.name === undefined || input.priceCents === undefined) {
+    throw new TypeError('a new product needs a validated name and price');
+  }
+  return {
+    name: input.name,
+    description: input.description ?? PRODUCT_DEFAULTS.description,
+    price_cents: input.priceCents,
+    stock: input.stock ?? PRODUCT_DEFAULTS.stock,
+    created: now,
+    updated: now,
+  };
 }
 
 /**
@@ -77,17 +97,9 @@ export function createProductRepository(
     },
 
     async create(input) {
-      const now = nowTimestamp();
       const row = await db
         .insertInto('products')
-        .values({
-          name: input.name!,
-          description: input.description!,
-          price_cents: input.priceCents!,
-          stock: input.stock!,
-          created: now,
-          updated: now,
-        })
+        .values(newProductRow(input, nowTimestamp()))
         .returning(COLUMNS)
         .executeTakeFirstOrThrow();
       return toProduct(row);
@@ -96,7 +108,7 @@ export function createProductRepository(
     async update(id, input) {
       const row = await db
         .updateTable('products')
-        .set({ ...changes(input), updated: nowTimestamp() })
+        .set({ ...productChanges(input), updated: nowTimestamp() })
         .where('id', '=', id)
         .returning(COLUMNS)
         .executeTakeFirst();

@@ -8,6 +8,7 @@ import { createProductRepository } from './product-repository.js';
 import {
   PRODUCT_FIELD_METADATA,
   ProductInputSchema,
+  ProductPatchSchema,
   ProductSchema,
   type ProductRepresentation,
 } from './product-schemas.js';
@@ -34,14 +35,15 @@ export function productResource(
   return {
     prefix: 'product_api',
     name: 'Product',
+    viewset: 'ProductModelViewSet',
     access,
     repository: createProductRepository(database),
-    validate(data, mode) {
-      const result = validateProduct(data, mode);
+    validate(data, mode, source) {
+      const result = validateProduct(data, mode, source);
       return result.ok ? { ok: true, value: result.value } : { ok: false, errors: result.errors };
     },
     represent: representProduct,
     fields: PRODUCT_FIELD_METADATA,
-    schemas: { item: ProductSchema, input: ProductInputSchema },
+    schemas: { item: ProductSchema, input: ProductInputSchema, patch: ProductPatchSchema },
   };
 }

@@ -12,6 +12,13 @@ export interface Product {
   readonly updated: string;
 }
 
+/**
+ * The seed model's defaults: `description = TextField(blank=True, default='')` and
+ * `stock = PositiveIntegerField(default=0)`. Like Django (before 5.0's `db_default`), they live in
+ * the application, not in the columns: a create that was not given a field gets them here.
+ */
+export const PRODUCT_DEFAULTS = Object.freeze({ description: '', stock: 0 });
+
 /** Maps a row to a Product. */
 export function toProduct(row: ProductRow): Product {
   return {

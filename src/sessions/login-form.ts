@@ -14,6 +14,8 @@ export const INVALID_LOGIN =
   'Please enter a correct username and password. Note that both fields may be case-sensitive.';
 
 const REQUIRED = 'This field is required.';
+// Django's CharField validator (ProhibitNullCharactersValidator): no database stores a NUL in text.
+const NULL_CHARACTERS = 'Null characters are not allowed.';
 
 function field(data: Readonly<Record<string, unknown>>, name: string): string {
   const value = data[name];
@@ -27,7 +29,9 @@ export function readLoginForm(data: Readonly<Record<string, unknown>>): {
 } {
   const input = { username: field(data, 'username').trim(), password: field(data, 'password') };
   const errors: LoginErrors = {};
-  if (input.username === '') errors.username = REQUIRED;
-  if (input.password === '') errors.password = REQUIRED;
+  for (const name of ['username', 'password'] as const) {
+    if (input[name] === '') errors[name] = REQUIRED;
+    else if (input[name].includes('\0')) errors[name] = NULL_CHARACTERS;
+  }
   return { input, errors };
 }

@@ -5,7 +5,8 @@ import { createHash, createHmac } from 'node:crypto';
 const MAX_PLAIN_SCOPE_VALUE = 200;
 
 function scope(kind: 'user' | 'addr', value: string): string {
-  if (value.length <= MAX_PLAIN_SCOPE_VALUE) return `${kind}:${value}`;
+  // A NUL too (a Basic header can carry one): PostgreSQL refuses it in text.
+  if (value.length <= MAX_PLAIN_SCOPE_VALUE && !value.includes('\0')) return `${kind}:${value}`;
   return `${kind}#sha256:${createHash('sha256').update(value).digest('hex')}`;
 }
 

@@ -16,7 +16,7 @@ import {
 } from './password-validators.js';
 import type { User } from './user.js';
 import type { UserRepository } from './user-repository.js';
-import { emailErrors, usernameErrors } from './user-validation.js';
+import { emailErrors, nullCharacterErrors, usernameErrors } from './user-validation.js';
 
 /** What it takes to create a user; a null password makes it unusable (no password login). */
 export interface NewUser {
@@ -52,6 +52,16 @@ export interface UserServiceDeps {
   readonly events: EventBus;
   /** The rules every new password must pass (Django's AUTH_PASSWORD_VALIDATORS); empty: none. */
   readonly passwordValidators: readonly PasswordValidator[];
+}
+
+/** The name fields' errors: a NUL, which no database column may hold (Django's CharField refuses it). */
+function nameErrors(firstName: string | undefined, lastName: string | undefined): FieldErrors {
+  const errors: FieldErrors = {};
+  const first = nullCharacterErrors(firstName ?? '');
+  if (first.length > 0) errors.first_name = first;
+  const last = nullCharacterErrors(lastName ?? '');
+  if (last.length > 0) errors.last_name = last;
+  return errors;
 }
 
 /** Creates the user service. */
@@ -116,6 +126,7 @@ export function createUserService({ database, users, events, passwordValidators 
       if (username.length > 0) errors.username = username;
       const email = emailErrors(input.email ?? '');
       if (email.length > 0) errors.email = email;
+      Object.assign(errors, nameErrors(input.firstName, input.lastName));
       if (input.password !== null && input.skipPasswordValidation !== true) {
         // Compared with the username only when it is valid, as Django's form has none otherwise.
         const account: PasswordUser = {
@@ -202,10 +213,11 @@ export function createUserService({ database, users, events, passwordValidators 
      * named in `user.updated`. Throws ValidationError for a bad e-mail address.
      */
     async updateDetails(user: User, details: UserDetails, also?: AlsoInTransaction<User>): Promise<User> {
-      if (details.email !== undefined) {
-        const email = emailErrors(details.email);
-        if (email.length > 0) throw new ValidationError({ email });
-      }
+      const errors: FieldErrors = {};
+      const email = emailErrors(details.email ?? '');
+      if (email.length > 0) errors.email = email;
+      Object.assign(errors, nameErrors(details.firstName, details.lastName));
+      if (Object.keys(errors).length > 0) throw new ValidationError(errors);
       const changes: UserUpdate = {};
       const changed: string[] = [];
       const fields = [

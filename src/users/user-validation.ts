@@ -17,9 +17,19 @@ export function usernameErrors(username: string): string[] {
   return errors;
 }
 
+/**
+ * Django's ProhibitNullCharactersValidator, which every form CharField runs: no text keygate stores
+ * may hold a NUL (PostgreSQL refuses it in a text column).
+ */
+export function nullCharacterErrors(text: string): string[] {
+  return text.includes('\0') ? ['Null characters are not allowed.'] : [];
+}
+
 /** Messages for an e-mail address (empty is allowed, as in Django's auth_user). */
 export function emailErrors(email: string): string[] {
   if (email === '') return [];
+  const nul = nullCharacterErrors(email);
+  if (nul.length > 0) return nul;
   if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/u.test(email))
     return ['Enter a valid email address.'];
   return [];

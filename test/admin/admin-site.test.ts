@@ -372,6 +372,18 @@ describeEachDialect('Admin site', (ctx: () => DialectContext) => {
       }
     });
 
+    it('a NUL in a search or the user picker is answered, never a 500', async () => {
+      for (const url of [
+        '/admin/products/?q=a%00b',
+        '/admin/users/?q=%00',
+        '/admin/tokens/?q=%00',
+        '/admin/tokens/user-search/?q=%00',
+      ]) {
+        const response = await client.send({ method: 'GET', url });
+        assert.ok(response.statusCode < 500, `${url}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+      }
+    });
+
     it('keeps the CSRF token usable across the pages of one session', async () => {
       const token = csrfTokenIn((await client.send({ method: 'GET', url: '/admin/' })).body);
       const response = await client.send({

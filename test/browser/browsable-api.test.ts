@@ -140,7 +140,7 @@ function browserTests(ctx: () => DialectContext): void {
 
     // Delete the mug: the confirmation is a disclosure, the DELETE is sent by the script.
     await page.goto(detail);
-    await page.getByText('DELETE this Product Instance').click();
+    await page.getByText('DELETE this Product Model Instance').click();
     await page.getByRole('button', { name: 'Yes, delete it' }).click();
     await waitForStatus(page, 'HTTP 204 No Content');
     await screenshot('deleted');

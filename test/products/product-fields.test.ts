@@ -54,21 +54,32 @@ describe('validateProduct: the whole object', () => {
   });
 
   for (const mode of ['create', 'update'] as const) {
-    it(`${mode}: every missing field is required, in field order`, () => {
+    // rest_framework/utils/field_mapping.py get_field_kwargs: a model field with a default, or blank=True,
+    // gives required=False; Field.validate_empty_values then get_default raise SkipField for it.
+    it(`${mode}: only name and price are required; description and stock are skipped when missing`, () => {
       const result = validateProduct({ id: 1 }, mode);
       assert.ok(!result.ok);
-      assert.deepEqual(Object.keys(result.errors), ['name', 'description', 'price', 'stock']);
-      assert.deepEqual(result.errors, {
-        name: [REQUIRED],
-        description: [REQUIRED],
-        price: [REQUIRED],
-        stock: [REQUIRED],
+      assert.deepEqual(Object.keys(result.errors), ['name', 'price']);
+      assert.deepEqual(result.errors, { name: [REQUIRED], price: [REQUIRED] });
+    });
+
+    it(`${mode}: a missing description or stock is left out of the value (SkipField), not defaulted`, () => {
+      assert.deepEqual(validateProduct({ name: 'Widget', price: '1' }, mode), {
+        ok: true,
+        value: { name: 'Widget', priceCents: 100 },
+      });
+      const { stock: _stock, ...rest } = VALID;
+      assert.deepEqual(validateProduct(rest, mode), {
+        ok: true,
+        value: { name: 'Widget', description: 'A widget.', priceCents: 2048 },
       });
     });
 
-    it(`${mode}: one missing field`, () => {
-      const { stock: _stock, ...rest } = VALID;
-      assert.deepEqual(validateProduct(rest, mode), { ok: false, errors: { stock: [REQUIRED] } });
+    it(`${mode}: a missing name or price is still required`, () => {
+      const { name: _name, ...noName } = VALID;
+      assert.deepEqual(validateProduct(noName, mode), { ok: false, errors: { name: [REQUIRED] } });
+      const { price: _price, ...noPrice } = VALID;
+      assert.deepEqual(validateProduct(noPrice, mode), { ok: false, errors: { price: [REQUIRED] } });
     });
   }
 
@@ -176,7 +187,18 @@ describe('validateProduct: description (TextField, no max length)', () => {
     assert.equal(accepted('description', 'line 1\n\nline 2').description, 'line 1\n\nline 2');
   });
   it('coerces numbers', () => assert.equal(accepted('description', 42).description, '42'));
-  it('rejects blank', () => rejected('description', ' \n ', BLANK));
+  // CharField(allow_blank=True).run_validation: '' or whitespace alone is '' (trimmed), with no validators run.
+  for (const blank of ['', ' ', ' \n ', '\u3000\t']) {
+    it(`accepts blank ${show(blank)} as ''`, () => {
+      for (const mode of ['create', 'update', 'partial'] as const) {
+        const result = validateProduct({ ...VALID, description: blank }, mode);
+        assert.ok(result.ok, mode);
+        assert.equal(result.value.description, '', mode);
+      }
+    });
+  }
+  it('null is still refused (allow_null is False: the model field is not null=True)', () =>
+    rejected('description', null, NULL));
   it('rejects non-strings', () => rejected('description', [1], NOT_STRING));
   it('rejects NUL and lone surrogates together', () =>
     rejected('description', '\0\ud800', NUL, 'Surrogate characters are not allowed: U+D800.'));
@@ -291,4 +313,53 @@ describe('validateProduct: stock (IntegerField min_value=0, max_value=2147483647
   rejects('9007199254740993', MAX);
   rejects(2 ** 60, MAX);
   rejects(-(2 ** 60), MIN);
+});
+
+// rest_framework/fields.py Field.get_value: a form body (QueryDict, html.is_html_input) cannot send
+// null or "nothing", so an empty value of a field that is not required means "missing" unless the
+// field allows blank: stock= is skipped like a missing stock; description= is ''.
+describe('validateProduct: form bodies (Field.get_value for HTML input)', () => {
+  const FORM = { form: true } as const;
+
+  it("stock='' is missing in a form: skipped on create and update, so the model default or the stored value stays", () => {
+    for (const mode of ['create', 'update', 'partial'] as const) {
+      assert.deepEqual(validateProduct({ ...VALID, stock: '' }, mode, FORM), {
+        ok: true,
+        value: { name: 'Widget', description: 'A widget.', priceCents: 2048 },
+      });
+    }
+  });
+
+  it("stock='' in JSON is a value, and not an integer", () => {
+    assert.deepEqual(validateProduct({ ...VALID, stock: '' }, 'create'), {
+      ok: false,
+      errors: { stock: [INTEGER] },
+    });
+  });
+
+  it("description='' stays '' (allow_blank); name='' and price='' are still errors (required)", () => {
+    assert.deepEqual(validateProduct({ ...VALID, description: '' }, 'create', FORM), {
+      ok: true,
+      value: { name: 'Widget', description: '', priceCents: 2048, stock: 7 },
+    });
+    assert.deepEqual(validateProduct({ ...VALID, name: '', price: '' }, 'create', FORM), {
+      ok: false,
+      errors: { name: [BLANK], price: [NUMBER] },
+    });
+  });
+
+  it("only the empty string is 'nothing': whitespace is a value, as Django's QueryDict keeps it", () => {
+    assert.deepEqual(validateProduct({ ...VALID, stock: ' ' }, 'create', FORM), {
+      ok: false,
+      errors: { stock: [INTEGER] },
+    });
+  });
+
+  it('missing fields in a form are missing, as in JSON (default_empty_html is empty)', () => {
+    assert.deepEqual(validateProduct({}, 'create', FORM), {
+      ok: false,
+      errors: { name: [REQUIRED], price: [REQUIRED] },
+    });
+    assert.deepEqual(validateProduct({}, 'partial', FORM), { ok: true, value: {} });
+  });
 });

@@ -297,6 +297,21 @@ describeEachDialect(
       assert.match(blocked.body, /Too many failed login attempts\./);
       assert.equal(setCookie(blocked.headers['set-cookie'], 'sessionid'), undefined);
     });
+
+    it("a NUL in either field is Django's CharField error, never a 500 (PostgreSQL refuses NUL in text)", async () => {
+      for (const url of ['/auth/login/', '/admin/login/']) {
+        for (const [username, password] of [
+          [`${alice}\0`, PASSWORD],
+          [alice, `${PASSWORD}\0`],
+        ] as const) {
+          const client = new SessionClient(ctx().app);
+          const page = await client.postForm(url, { username, password });
+          assert.equal(page.statusCode, 200, `${url}: ${page.body.slice(0, 200)}`);
+          assert.match(page.body, /Null characters are not allowed\./);
+          assert.equal(setCookie(page.headers['set-cookie'], 'sessionid'), undefined);
+        }
+      }
+    });
   },
   { env: { LOGIN_FAILURES_PER_USER: '3' } },
 );

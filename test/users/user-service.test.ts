@@ -128,6 +128,29 @@ describeEachDialect('UserService', (ctx) => {
     assert.equal(await countRows(ctx(), 'users'), usersBefore);
   });
 
+  it('a NUL in the e-mail or a name is a ValidationError (Django’s CharField), never a database error', async () => {
+    const users = ctx().keygate.users;
+    const usersBefore = await countRows(ctx(), 'users');
+    const username = uniqueName('nul');
+    await assert.rejects(
+      users.createUser({ username, password: null, email: 'a\0@example.com', firstName: 'A\0' }),
+      {
+        name: 'ValidationError',
+        fields: {
+          email: ['Null characters are not allowed.'],
+          first_name: ['Null characters are not allowed.'],
+        },
+      },
+    );
+    assert.equal(await countRows(ctx(), 'users'), usersBefore);
+    const user = await users.createUser({ username, password: null });
+    await assert.rejects(users.updateDetails(user, { lastName: 'B\0' }), {
+      name: 'ValidationError',
+      fields: { last_name: ['Null characters are not allowed.'] },
+    });
+    assert.equal((await users.requireUser(username)).lastName, '');
+  });
+
   it("refuses a password Django's validators refuse, on creation and on change, and stores nothing", async () => {
     const users = ctx().keygate.users;
     const usersBefore = await countRows(ctx(), 'users');
