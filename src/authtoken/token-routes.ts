@@ -5,6 +5,7 @@ import { Throttled } from '../errors.js';
 import { registerApiView } from '../http/api-view.js';
 import { requestData } from '../http/body-parsers.js';
 import { ErrorSchema } from '../http/error-schemas.js';
+import { RETRY_AFTER } from '../http/openapi/access-doc.js';
 import { documentSchemas } from '../http/openapi/components.js';
 import type { OperationDoc } from '../http/openapi/operation-doc.js';
 import { viewOperationId } from '../http/openapi/operation-id.js';
@@ -86,12 +87,7 @@ function postDoc(view: TokenView): OperationDoc {
         description: 'Too many failed logins for this username or from this address: not checked.',
         schema: ErrorSchema,
         example: new Throttled(60).body,
-        headers: {
-          'Retry-After': {
-            description: 'Seconds until a login is checked again.',
-            schema: { type: 'integer', minimum: 1 },
-          },
-        },
+        headers: { 'Retry-After': RETRY_AFTER },
       },
     },
   };

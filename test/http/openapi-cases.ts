@@ -66,6 +66,7 @@ export function casesFor(schemas: SchemaArbitraries, op: DocumentedOperation): f
       'unknown-token',
       'malformed-token',
       'basic',
+      'basic-throttled',
       'session',
       'session-csrf',
     ),
@@ -161,7 +162,7 @@ export function promisesSuccess(op: DocumentedOperation, testCase: Case): boolea
   const { auth } = testCase;
   if (security.length > 0) {
     if (!(auth === 'token' || auth === 'session-csrf' || (auth === 'session' && !unsafe))) return false;
-  } else if (auth === 'basic' || (auth === 'session' && unsafe)) {
+  } else if (auth === 'basic' || auth === 'basic-throttled' || (auth === 'session' && unsafe)) {
     // DRF's default authentication (Session, then Basic), where the app has it, refuses these.
     return false;
   }
@@ -189,7 +190,11 @@ export function examplesFor(schemas: SchemaArbitraries, op: DocumentedOperation,
   };
   if (requestBody === undefined) {
     const cases = [valid, { ...valid, accept: UNACCEPTABLE }, { ...valid, auth: 'none' as const }];
-    cases.push({ ...valid, auth: 'basic' }, { ...valid, auth: 'session' });
+    cases.push(
+      { ...valid, auth: 'basic' },
+      { ...valid, auth: 'basic-throttled' },
+      { ...valid, auth: 'session' },
+    );
     if (pathNames.length > 0) cases.push({ ...valid, params: { [pathNames[0]!]: 'abc' } });
     return cases;
   }
@@ -209,6 +214,7 @@ export function examplesFor(schemas: SchemaArbitraries, op: DocumentedOperation,
     { ...withBody, accept: UNACCEPTABLE },
     { ...withBody, auth: 'none' },
     { ...withBody, auth: 'basic' },
+    { ...withBody, auth: 'basic-throttled' },
     { ...withBody, auth: 'session' },
     { ...withBody, body: body('mutated', mediaType, { ...(value as object), [firstField]: null }) },
     { ...withBody, body: body('junk', 'application/json', '{') },

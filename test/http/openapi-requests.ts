@@ -12,7 +12,14 @@ export const THROTTLED_USERNAME = 'throttled-user';
 
 /** The credentials a request carries. */
 export type Auth =
-  'token' | 'none' | 'unknown-token' | 'malformed-token' | 'basic' | 'session' | 'session-csrf';
+  | 'token'
+  | 'none'
+  | 'unknown-token'
+  | 'malformed-token'
+  | 'basic'
+  | 'basic-throttled'
+  | 'session'
+  | 'session-csrf';
 
 /** What a request body is, relative to the documented schema. */
 export type BodyKind = 'valid' | 'mutated' | 'junk' | 'wrong-media-type' | 'too-large';
@@ -86,6 +93,9 @@ function authHeaders(api: LiveApi, auth: Auth): Record<string, string> {
       return { authorization: 'Token a b' };
     case 'basic':
       return { authorization: `Basic ${Buffer.from(`${api.username}:wrong`).toString('base64')}` };
+    case 'basic-throttled':
+      // Basic checks a password: the same login limits apply, and this username is past them.
+      return { authorization: `Basic ${Buffer.from(`${THROTTLED_USERNAME}:wrong`).toString('base64')}` };
     case 'session':
       // A logged-in browser's cookies, without the CSRF token its pages would send.
       return { cookie: api.sessionCookie };

@@ -1,10 +1,17 @@
 // What a view's authentication and permission classes mean for its operations: security and 401/403.
 import type { AccessPolicy } from '../../auth/access.js';
 import { TokenAuthentication } from '../../auth/authentication.js';
+import { BasicAuthentication, INVALID_BASIC_CREDENTIALS } from '../../auth/basic-authentication.js';
 import { AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly } from '../../auth/permissions.js';
 import { SessionAuthentication } from '../../auth/session-authentication.js';
 import { SESSION_COOKIE } from '../../sessions/session-cookie.js';
-import { CsrfFailed, NotAuthenticated, PermissionDenied } from '../../errors.js';
+import {
+  AuthenticationFailed,
+  CsrfFailed,
+  NotAuthenticated,
+  PermissionDenied,
+  Throttled,
+} from '../../errors.js';
 import { ErrorSchema } from '../error-schemas.js';
 import type { ResponseDoc } from './operation-doc.js';
 
@@ -34,6 +41,12 @@ export const SECURITY_SCHEMES = {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The login limits' Retry-After: whole seconds until a login is checked again. */
+export const RETRY_AFTER = {
+  description: 'Seconds until a login is checked again.',
+  schema: { type: 'integer', minimum: 1 },
+} as const;
+
 /** Permission classes whose only refusal is "not authenticated" (on some methods or all). */
 const AUTHENTICATION_ONLY: ReadonlySet<unknown> = new Set([IsAuthenticated, IsAuthenticatedOrReadOnly]);
 
@@ -62,29 +75,46 @@ function schemesOf(access: AccessPolicy): string[] {
   });
 }
 
+/** A body AuthenticationFailed sends for wrong credentials of the view's classes. */
+function failureExample(access: AccessPolicy): unknown {
+  if (access.authentication.some((a) => a instanceof TokenAuthentication)) {
+    return new AuthenticationFailed('Invalid token.').body;
+  }
+  if (access.authentication.some((a) => a instanceof BasicAuthentication)) {
+    return new AuthenticationFailed(INVALID_BASIC_CREDENTIALS).body;
+  }
+  return new AuthenticationFailed().body;
+}
+
 /**
  * DRF's rules, as api-view.ts and error-handler.ts apply them: NotAuthenticated (no credentials,
  * where the permissions need some) and AuthenticationFailed (credentials of a class's scheme that
  * are wrong; every class but Session can raise it) are 401 with the first class's
  * `WWW-Authenticate`, or 403 when the first class has none; the CSRF check of session-authenticated
- * unsafe requests, and permissions that can refuse a known user, are 403.
+ * unsafe requests, and permissions that can refuse a known user, are 403. Basic authentication
+ * checks a password, under the login limits: past them, a 429.
  */
 export function accessDoc(access: AccessPolicy, method: string): AccessDoc {
   const anonymous = anonymousAllowed(access, method);
   const schemes = schemesOf(access);
   const security = anonymous ? [] : schemes.map((scheme) => ({ [scheme]: [] }));
-  const canFail = access.authentication.some((a) => !(a instanceof SessionAuthentication));
+  const failing = access.authentication.filter((a) => !(a instanceof SessionAuthentication));
   const challenge = access.authentication[0]?.authenticateHeader();
-  const refusesUnknown = !anonymous || canFail;
+  const refusesUnknown = !anonymous || failing.length > 0;
+  // Which credentials can be refused, in words.
+  const refusal = anonymous
+    ? `credentials that are sent and wrong (${failing.map((a) => a.constructor.name).join(', ')})`
+    : 'no credentials, or credentials that are wrong';
+  const refusalExample = anonymous ? failureExample(access) : new NotAuthenticated().body;
 
   const responses: Record<number, ResponseDoc> = {};
   const forbidden: string[] = [];
   let example: unknown;
   if (refusesUnknown && challenge !== undefined) {
     responses[401] = {
-      description: 'No credentials where they are needed, or credentials that are wrong.',
+      description: `${refusal.charAt(0).toUpperCase()}${refusal.slice(1)}.`,
       schema: ErrorSchema,
-      example: new NotAuthenticated().body,
+      example: refusalExample,
       headers: {
         'WWW-Authenticate': {
           description: 'The scheme to authenticate with.',
@@ -93,8 +123,8 @@ export function accessDoc(access: AccessPolicy, method: string): AccessDoc {
       },
     };
   } else if (refusesUnknown) {
-    forbidden.push('credentials that are missing or wrong');
-    example = new NotAuthenticated().body;
+    forbidden.push(refusal);
+    example = refusalExample;
   }
   if (UNSAFE_METHODS.has(method) && access.authentication.some((a) => a instanceof SessionAuthentication)) {
     forbidden.push('a session-authenticated request that fails the CSRF check (`CSRF Failed: ...`)');
@@ -108,6 +138,16 @@ export function accessDoc(access: AccessPolicy, method: string): AccessDoc {
   }
   if (forbidden.length > 0) {
     responses[403] = { description: `Refused: ${forbidden.join('; or ')}.`, schema: ErrorSchema, example };
+  }
+  if (access.authentication.some((a) => a instanceof BasicAuthentication)) {
+    responses[429] = {
+      description:
+        'Too many failed password logins for the username of an `Authorization: Basic` header, or ' +
+        'from this address: the password is not checked.',
+      schema: ErrorSchema,
+      example: new Throttled(60).body,
+      headers: { 'Retry-After': RETRY_AFTER },
+    };
   }
   return { security, responses };
 }

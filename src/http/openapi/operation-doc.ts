@@ -111,7 +111,7 @@ function mergeResponses(
   for (const [status, theirs] of Object.entries(pipeline)) {
     const mine = own[Number(status)];
     if (mine === undefined) continue;
-    const schemas = [mine.schema, theirs.schema].filter((schema) => schema !== undefined);
+    const schemas = [...new Set([mine.schema, theirs.schema])].filter((schema) => schema !== undefined);
     const headers = { ...theirs.headers, ...mine.headers };
     merged[Number(status)] = {
       description: `${mine.description} Or: ${theirs.description.charAt(0).toLowerCase()}${theirs.description.slice(1)}`,
