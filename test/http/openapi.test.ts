@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, it } from 'node:test';
-import { describeEachDialect } from '../helpers.js';
+import { describeEachDialect, uniqueName } from '../helpers.js';
 import { object, type Json } from './openapi-support.js';
 
 const PACKAGE = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; license: string };
@@ -93,6 +93,28 @@ describeEachDialect('OpenAPI document and docs UI', (ctx) => {
   it('documents every endpoint with exactly its methods (HEAD and OPTIONS are implied)', () => {
     for (const [path, methods] of Object.entries(ALWAYS_DOCUMENTED)) {
       assert.deepEqual(Object.keys(object(paths[path], path)).sort(), [...methods].sort(), path);
+    }
+  });
+
+  it('lists exactly the methods each path answers: its Allow header, but HEAD and OPTIONS', async () => {
+    const user = await ctx().keygate.users.createUser({ username: uniqueName('allow'), password: null });
+    // The method is checked after authentication: a key, so the product views get that far.
+    const authorization = `Token ${(await ctx().keygate.tokens.getOrCreate(user)).key}`;
+    for (const [path, item] of Object.entries(paths)) {
+      const url = path.replace('{pk}', '1');
+      const documented = Object.keys(object(item, path)).map((method) => method.toUpperCase());
+      const options = await ctx().app.inject({ method: 'OPTIONS', url });
+      const allow = String(options.headers.allow).split(', ');
+      assert.deepEqual(
+        allow.filter((method) => method !== 'HEAD' && method !== 'OPTIONS'),
+        documented,
+        path,
+      );
+      // Any other method is a 405 there, an answer no documented operation gives.
+      const other = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].find((method) => !allow.includes(method));
+      if (other === undefined) continue;
+      const refused = await ctx().app.inject({ method: other as 'GET', url, headers: { authorization } });
+      assert.equal(refused.statusCode, 405, `${other} ${path}`);
     }
   });
 
