@@ -275,6 +275,9 @@ it('the Error and field-error schemas describe the bodies every error class of s
   ]) {
     assert.ok(isError(error.body), `${error.name}: ${JSON.stringify(isError.errors)}`);
   }
+  // The headers documented with them: Retry-After is 1 on a 503 and whole seconds on a 429.
+  assert.equal(new ServiceUnavailable().headers['retry-after'], '1');
+  assert.equal(new Throttled(5).headers['retry-after'], '5');
   // The 500's body, written by the error handler.
   assert.ok(isError({ detail: 'A server error occurred.' }));
   const maps: FieldErrors[] = [
