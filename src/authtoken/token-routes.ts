@@ -1,16 +1,23 @@
 // POST /gettoken/ (DRF's obtain_auth_token) and POST /customtoken/ (the seed's CustomAuthToken).
-import type {
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  FastifySchema,
-  HookHandlerDoneFunction,
-} from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { TSchema } from 'typebox';
+import { Throttled } from '../errors.js';
 import { registerApiView } from '../http/api-view.js';
 import { requestData } from '../http/body-parsers.js';
+import { ErrorSchema } from '../http/error-schemas.js';
+import { RETRY_AFTER } from '../http/openapi/access-doc.js';
+import { documentSchemas } from '../http/openapi/components.js';
+import type { OperationDoc } from '../http/openapi/operation-doc.js';
+import { viewOperationId } from '../http/openapi/operation-id.js';
 import { jsonRenderer } from '../http/render.js';
 import type { User } from '../users/user.js';
-import { AUTH_TOKEN_FIELDS, authenticateCredentials } from './auth-token-serializer.js';
+import {
+  AuthTokenRequestSchema,
+  AuthTokenSchema,
+  AuthTokenValidationErrorSchema,
+  CustomAuthTokenSchema,
+} from './auth-token-schemas.js';
+import { AUTH_TOKEN_FIELDS, INVALID_CREDENTIALS, authenticateCredentials } from './auth-token-serializer.js';
 
 /** ObtainAuthToken's parser_classes, in its order: FormParser, MultiPartParser, JSONParser. */
 export const TOKEN_PARSED_MEDIA_TYPES = [
@@ -26,33 +33,10 @@ interface TokenView {
   readonly summary: string;
   /** The 200 body for the authenticated user and the key they get. */
   respond(user: User, key: string): Record<string, unknown>;
-  /** OpenAPI schema of that body. */
-  readonly responseSchema: Record<string, unknown>;
+  /** OpenAPI: that body's schema, and what it is. */
+  readonly responseSchema: TSchema;
+  readonly responseDescription: string;
 }
-
-const CREDENTIALS_BODY = {
-  type: 'object',
-  required: ['username', 'password'],
-  properties: {
-    username: {
-      type: 'string',
-      minLength: 1,
-      description: 'Case-sensitive; surrounding whitespace is ignored.',
-    },
-    password: {
-      type: 'string',
-      minLength: 1,
-      format: 'password',
-      description: 'Taken as sent, spaces included.',
-    },
-  },
-} as const;
-
-const VALIDATION_ERROR = {
-  description: 'Invalid fields or credentials: messages per field, or under non_field_errors.',
-  type: 'object',
-  additionalProperties: { type: 'array', items: { type: 'string' } },
-} as const;
 
 const VIEWS: readonly TokenView[] = [
   {
@@ -60,24 +44,16 @@ const VIEWS: readonly TokenView[] = [
     url: '/gettoken/',
     summary: "Exchange a username and password for the user's token",
     respond: (_user, key) => ({ token: key }),
-    responseSchema: {
-      description: "The user's token key.",
-      type: 'object',
-      required: ['token'],
-      properties: { token: { type: 'string' } },
-    },
+    responseSchema: AuthTokenSchema,
+    responseDescription: "The user's token key.",
   },
   {
     name: 'Custom Auth Token',
     url: '/customtoken/',
     summary: "Exchange a username and password for the user's token, id and e-mail",
     respond: (user, key) => ({ Token: key, user_id: user.id, email: user.email }),
-    responseSchema: {
-      description: "The user's token key, id and e-mail address.",
-      type: 'object',
-      required: ['Token', 'user_id', 'email'],
-      properties: { Token: { type: 'string' }, user_id: { type: 'integer' }, email: { type: 'string' } },
-    },
+    responseSchema: CustomAuthTokenSchema,
+    responseDescription: "The user's token key, id and e-mail address.",
   },
 ];
 
@@ -87,14 +63,33 @@ function noStore(_request: FastifyRequest, reply: FastifyReply, done: HookHandle
   done();
 }
 
-function postSchema(view: TokenView): FastifySchema {
+/** The OpenAPI description of a token endpoint's POST (its pipeline's answers are added by the view). */
+function postDoc(view: TokenView): OperationDoc {
   return {
-    tags: ['authtoken'],
+    operationId: viewOperationId(view.name),
     summary: view.summary,
-    security: [],
-    consumes: [...TOKEN_PARSED_MEDIA_TYPES],
-    body: CREDENTIALS_BODY,
-    response: { 200: view.responseSchema, 400: VALIDATION_ERROR },
+    description:
+      'Under `TOKEN_POLICY=drf` the same key on every call (created on the first); under `hashed` a new ' +
+      'named key each time. Failed logins are limited per username and per client address.',
+    tags: ['authtoken'],
+    body: AuthTokenRequestSchema,
+    usesDatabase: true,
+    responses: {
+      200: { description: view.responseDescription, schema: view.responseSchema },
+      400: {
+        description:
+          'Fields missing or invalid (messages per field), or credentials that log nobody in ' +
+          '(`non_field_errors`: `Unable to log in with provided credentials.`).',
+        schema: AuthTokenValidationErrorSchema,
+        example: { non_field_errors: [INVALID_CREDENTIALS] },
+      },
+      429: {
+        description: 'Too many failed logins for this username or from this address: not checked.',
+        schema: ErrorSchema,
+        example: new Throttled(60).body,
+        headers: { 'Retry-After': RETRY_AFTER },
+      },
+    },
   };
 }
 
@@ -109,6 +104,7 @@ function postSchema(view: TokenView): FastifySchema {
  */
 export function registerTokenRoutes(app: FastifyInstance): void {
   const { users, tokens, throttle } = app.keygate;
+  documentSchemas(app, [AuthTokenSchema, CustomAuthTokenSchema, AuthTokenValidationErrorSchema]);
   // A 200 carries a key: no cache (browser, proxy) may keep it; errors get the header too, harmlessly.
   // Added to these routes' own onRequest hooks as they are registered (API view handlers return
   // data and never see the reply), so no other route pays for it.
@@ -145,7 +141,7 @@ export function registerTokenRoutes(app: FastifyInstance): void {
         },
       },
       actions: () => ({ POST: AUTH_TOKEN_FIELDS }),
-      schemas: { POST: postSchema(view) },
+      schemas: { POST: postDoc(view) },
     });
   }
 }

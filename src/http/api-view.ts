@@ -6,6 +6,7 @@ import { checkPermissions } from '../auth/permissions.js';
 import { MethodNotAllowed, NoRouteMatches } from '../errors.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
 import { slashedTarget } from './append-slash.js';
+import { operationSchema, type OperationDoc } from './openapi/operation-doc.js';
 import { optionsMetadata } from './options-metadata.js';
 import { sendRedirect } from './redirect.js';
 import { formatParam } from './reverse.js';
@@ -54,8 +55,11 @@ export interface ApiViewDefinition {
   /** Media types the view parses, for OPTIONS (the app's content-type parsers do the parsing). */
   readonly parses: readonly string[];
   readonly handlers: Partial<Record<ViewMethod, ApiHandler>>;
-  /** OpenAPI schemas per method (documentation only; validation is DRF's, in the handlers). */
-  readonly schemas?: Partial<Record<ViewMethod, FastifySchema>>;
+  /**
+   * The OpenAPI description of each method (documentation only; validation is DRF's, in the
+   * handlers). The answers the view's pipeline can give are added from the view itself.
+   */
+  readonly schemas?: Partial<Record<ViewMethod, OperationDoc>>;
   /** The views above this one in the URL tree, root first (the browsable API's breadcrumbs). */
   readonly trail?: readonly ViewCrumb[];
   /** Whether `.json`-style suffixes route here (DRF's format_suffix_patterns; the router's views). */
@@ -241,8 +245,10 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
       url,
       ...(schema && { schema }),
       exposeHeadRoute: false,
-      // Schemas document the route; input is validated by the handlers with DRF's rules and messages.
+      // Schemas document the route; input is validated by the handlers with DRF's rules and messages,
+      // and every body goes out as a Buffer already written (renderInto), which no serializer touches.
       validatorCompiler: () => () => true,
+      serializerCompiler: () => (data) => JSON.stringify(data),
       ...answerAt(slashed),
     });
   };
@@ -260,7 +266,9 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
   // The main URL: one route per implemented method (documented), one for everything else (405s).
   const implemented = METHOD_ORDER.filter((m) => view.handlers[m] !== undefined);
   for (const method of implemented) {
-    routeFor(view.url, true, method === 'GET' ? ['GET', 'HEAD'] : [method], view.schemas?.[method]);
+    const doc = view.schemas?.[method];
+    const schema = doc && operationSchema(view, method, doc);
+    routeFor(view.url, true, method === 'GET' ? ['GET', 'HEAD'] : [method], schema);
   }
   const rest = ALL_METHODS.filter(
     (m) => !implemented.includes(m as ViewMethod) && !(m === 'HEAD' && view.handlers.GET),

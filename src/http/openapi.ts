@@ -5,7 +5,9 @@ import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import swaggerUi, { type FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { contentSecurityPolicy } from '../html/html-headers.js';
-import { ProductInputSchema, ProductSchema } from '../products/product-schemas.js';
+import { ErrorSchema } from './error-schemas.js';
+import { SECURITY_SCHEMES } from './openapi/access-doc.js';
+import { documentSchemas } from './openapi/components.js';
 
 /** Where the UI is served; it loads the document from `${DOCS_PREFIX}/json`, the plugin's fixed route. */
 export const DOCS_PREFIX = '/docs';
@@ -13,27 +15,34 @@ export const DOCS_PREFIX = '/docs';
 /** The document's public URL (the same document as `${DOCS_PREFIX}/json`). */
 export const OPENAPI_URL = '/openapi.json';
 
-/** The security scheme that token-protected operations name in their `security`. */
-export const TOKEN_AUTH_SCHEME = 'TokenAuth';
-
-/** Schemas documented once under `components.schemas` (by `$id`) and referenced by the operations. */
-const COMPONENT_SCHEMAS = [ProductSchema, ProductInputSchema] as const;
-
 const DESCRIPTION = [
   "Django REST framework's token authentication, rebuilt in TypeScript.",
   '',
   'Exchange a username and password for a key at `POST /gettoken/` (or `POST /customtoken/`), then send',
   'it with every request as `Authorization: Token <key>`. In **Authorize**, enter that whole value,',
   'e.g. `Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b`.',
+  '',
+  'Every answer an operation can give is listed with its body, in JSON. (A browser, whose `Accept`',
+  'asks for `text/html`, gets the same answers as pages of the browsable API instead.)',
 ].join('\n');
 
-function packageVersion(): string {
+/** The package's version and licence (an SPDX identifier), as the document's `info` gives them. */
+function packageInfo(): { readonly version: string; readonly license: string } {
   // src/http/ (tsx) and dist/http/ (build) are both two levels below the package root.
   const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  const version = (pkg as { version?: unknown }).version;
+  const { version, license } = pkg as { version?: unknown; license?: unknown };
   if (typeof version !== 'string') throw new Error('package.json has no version');
-  return version;
+  if (typeof license !== 'string') throw new Error('package.json has no license');
+  return { version, license };
 }
+
+/**
+ * The API is at the root of whichever host serves the document: a relative server URL, which
+ * OpenAPI resolves against the document's own URL. Swagger UI then calls the host it was loaded
+ * from, and a generated client is given its base URL where it runs; the document stays the same
+ * for every `Host` (no reflected header, nothing to vary a cache on).
+ */
+const SERVERS = [{ url: '/', description: 'The host serving this document' }];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -49,29 +58,50 @@ function referenceShared(node: unknown, shared: ReadonlySet<string>): unknown {
   );
 }
 
+/** A schema without its own `$id`: written where it is used, not made a component. */
+function withoutId(schema: unknown): unknown {
+  if (!isObject(schema)) return schema;
+  const { $id: _id, ...rest } = schema;
+  return rest;
+}
+
+/**
+ * Marks every documented response header as always sent (the plugin has no way to say so): the
+ * operations only document headers their answers always carry (WWW-Authenticate, Retry-After).
+ */
+function requireHeaders(operation: Record<string, unknown>): void {
+  if (!isObject(operation.responses)) return;
+  for (const response of Object.values(operation.responses)) {
+    if (!isObject(response) || !isObject(response.headers)) continue;
+    for (const header of Object.values(response.headers)) {
+      if (isObject(header)) header.required = true;
+    }
+  }
+}
+
 function swaggerOptions(app: FastifyInstance): FastifyDynamicSwaggerOptions {
+  const { version, license } = packageInfo();
   return {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'keygate', version: packageVersion(), description: DESCRIPTION },
-      components: {
-        securitySchemes: {
-          [TOKEN_AUTH_SCHEME]: {
-            type: 'apiKey',
-            in: 'header',
-            name: 'Authorization',
-            description:
-              'The header value is `Token <key>`, e.g. `Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b`.',
-          },
-        },
+      info: {
+        title: 'keygate',
+        version,
+        description: DESCRIPTION,
+        license: { name: license, identifier: license },
       },
+      servers: SERVERS,
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
     // Name components by their `$id` ("Product"), not the plugin's default `def-0`.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
-    // Route schemas embed the TypeBox schemas whole; the plugin would inline them in every operation.
+    // Route schemas embed the TypeBox schemas whole: answers get a `$ref` to the component instead.
+    // A request body is written out in full (without its `$id`), for openapi-typescript: it makes a
+    // field with a `default` required when the schema is a referenced component (its issues #1741,
+    // #1903), so a generated client could not leave out a field the server defaults.
     transform({ schema, url }) {
       const shared = new Set(Object.keys(app.getSchemas()));
       const { body, response } = schema;
@@ -79,16 +109,20 @@ function swaggerOptions(app: FastifyInstance): FastifyDynamicSwaggerOptions {
         url,
         schema: {
           ...schema,
-          ...(body !== undefined && { body: referenceShared(body, shared) }),
+          ...(body !== undefined && { body: referenceShared(withoutId(body), shared) }),
           ...(response !== undefined && { response: referenceShared(response, shared) }),
         },
       };
     },
-    // API views answer HEAD on their GET route; HEAD is implied by GET and not documented separately.
     transformObject(document) {
       const openapiObject = 'openapiObject' in document ? document.openapiObject : document.swaggerObject;
       for (const item of Object.values(openapiObject.paths ?? {})) {
-        if (isObject(item)) delete item.head;
+        if (!isObject(item)) continue;
+        // API views answer HEAD on their GET route; HEAD is implied by GET, not documented apart.
+        delete item.head;
+        for (const operation of Object.values(item)) {
+          if (isObject(operation)) requireHeaders(operation);
+        }
       }
       return openapiObject;
     },
@@ -136,7 +170,7 @@ const UI_OPTIONS: FastifySwaggerUiOptions = {
  * is then registered in its own scope.
  */
 export function registerOpenApi(app: FastifyInstance): void {
-  for (const schema of COMPONENT_SCHEMAS) app.addSchema(schema);
+  documentSchemas(app, [ErrorSchema]);
   swagger(app, swaggerOptions(app), (error) => {
     if (error) throw error;
   });

@@ -1,6 +1,5 @@
 // DRF's ModelViewSet + router registration: one definition gives the list and detail views.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { TSchema } from 'typebox';
 import type { AccessPolicy } from '../auth/access.js';
 import { checkPermissions } from '../auth/permissions.js';
 import { ApiError, NotFound, ValidationError, type FieldErrors } from '../errors.js';
@@ -8,6 +7,8 @@ import { absoluteUrl } from './absolute-url.js';
 import { registerApiView, type ApiViewDefinition } from './api-view.js';
 import { PARSED_MEDIA_TYPES, requestData } from './body-parsers.js';
 import { parseMediaType } from './media-type.js';
+import { documentSchemas } from './openapi/components.js';
+import { resourceDocs, type ResourceSchemas } from './openapi/resource-doc.js';
 import { paginate, pageWindow, type PageWindow } from './pagination.js';
 import type { Renderer, ViewCrumb } from './render.js';
 import { compileJson, pageSchemaOf } from './schema-json.js';
@@ -56,8 +57,12 @@ export interface ResourceDefinition<Item, Input> {
   represent(item: Item): Record<string, unknown>;
   /** Field name -> SimpleMetadata field info, in field order. */
   readonly fields: Readonly<Record<string, FieldMetadata>>;
-  /** OpenAPI: the item as returned, the body POST and PUT accept, and the body PATCH accepts. */
-  readonly schemas: { readonly item: TSchema; readonly input: TSchema; readonly patch: TSchema };
+  /**
+   * TypeBox schemas: the item as returned (also the compact JSON writer's), the body POST and PUT
+   * accept and, optionally, PATCH's (else derived from the input: nothing required, no defaults).
+   * The OpenAPI document describes the resource's operations with them.
+   */
+  readonly schemas: ResourceSchemas;
 }
 
 // Django casts a URL's pk with int(): sign, digits and underscores between digits are accepted.
@@ -145,18 +150,16 @@ export function registerResource<Item, Input>(
 ): string {
   const { repository, access } = resource;
   const listUrl = `/${resource.prefix}/`;
-  const tags = [resource.prefix];
   const common: Pick<ApiViewDefinition, 'access' | 'renderers' | 'parses'> = {
     access,
     renderers,
     parses: PARSED_MEDIA_TYPES,
   };
-  const itemRef = resource.schemas.item;
-  const pageSchema = pageSchemaOf(itemRef);
   // Responses are written from the schemas: compiled once here, used for every compact JSON body.
-  const itemJson = compileJson(itemRef);
-  const pageJson = compileJson(pageSchema);
-  const security = [{ TokenAuth: [] }];
+  const itemJson = compileJson(resource.schemas.item);
+  const pageJson = compileJson(pageSchemaOf(resource.schemas.item));
+  const docs = resourceDocs(resource);
+  documentSchemas(app, docs.components);
 
   const listName = viewName(resource.viewset, 'List');
   registerApiView(app, {
@@ -185,25 +188,7 @@ export function registerResource<Item, Input>(
       },
     },
     actions: (request) => (mayUse(request, access, 'POST') ? { POST: resource.fields } : undefined),
-    schemas: {
-      GET: {
-        tags,
-        summary: `List ${resource.name.toLowerCase()}s (limit/offset pages, ordered by id)`,
-        security,
-        querystring: {
-          type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1 }, offset: { type: 'integer', minimum: 0 } },
-        },
-        response: { 200: pageSchema },
-      },
-      POST: {
-        tags,
-        summary: `Create a ${resource.name.toLowerCase()}`,
-        security,
-        body: resource.schemas.input,
-        response: { 201: itemRef },
-      },
-    },
+    schemas: docs.list,
   });
 
   const detail = async (request: FastifyRequest, lookup: string | undefined): Promise<Item> => {
@@ -219,7 +204,6 @@ export function registerResource<Item, Input>(
     if (updated === undefined) throw new NotFound();
     return { status: 200, data: resource.represent(updated), json: itemJson };
   };
-  const params = { type: 'object', properties: { pk: { type: 'integer' } }, required: ['pk'] };
 
   registerApiView(app, {
     ...common,
@@ -241,38 +225,7 @@ export function registerResource<Item, Input>(
     },
     actions: (request) => (mayUse(request, access, 'PUT') ? { PUT: resource.fields } : undefined),
     getObject: detail,
-    schemas: {
-      GET: {
-        tags,
-        summary: `Retrieve a ${resource.name.toLowerCase()}`,
-        security,
-        params,
-        response: { 200: itemRef },
-      },
-      PUT: {
-        tags,
-        summary: `Replace a ${resource.name.toLowerCase()}`,
-        security,
-        params,
-        body: resource.schemas.input,
-        response: { 200: itemRef },
-      },
-      PATCH: {
-        tags,
-        summary: `Update some fields of a ${resource.name.toLowerCase()}`,
-        security,
-        params,
-        body: resource.schemas.patch,
-        response: { 200: itemRef },
-      },
-      DELETE: {
-        tags,
-        summary: `Delete a ${resource.name.toLowerCase()}`,
-        security,
-        params,
-        response: { 204: { type: 'null', description: 'Deleted' } },
-      },
-    },
+    schemas: docs.detail,
   });
   return listUrl;
 }

@@ -1,9 +1,11 @@
 // DRF's DefaultRouter: resources under their prefixes and the API root listing them.
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import type { AccessPolicy } from '../auth/access.js';
 import { AllowAny } from '../auth/permissions.js';
 import { registerApiView } from './api-view.js';
 import { PARSED_MEDIA_TYPES } from './body-parsers.js';
+import { viewOperationId } from './openapi/operation-id.js';
 import type { Renderer } from './render.js';
 import { registerResource, type ResourceDefinition } from './resource.js';
 import { viewName } from './view-name.js';
@@ -25,6 +27,11 @@ export class ApiRouter {
     const entries = this.#resources.map(
       (resource) => [resource.prefix, registerResource(app, resource, renderers, [root])] as const,
     );
+    // The root's body: one link per resource, as the handler builds them.
+    const rootSchema = Type.Object(
+      Object.fromEntries(entries.map(([prefix]) => [prefix, Type.String({ format: 'uri' })])),
+      { additionalProperties: false },
+    );
     registerApiView(app, {
       name: root.name,
       description: 'The default basic root view for DefaultRouter',
@@ -43,11 +50,11 @@ export class ApiRouter {
       },
       schemas: {
         GET: {
+          operationId: viewOperationId(root.name),
+          summary: 'List the API resources',
+          description: "Each resource's list URL, absolute (from the request's `Host`).",
           tags: ['root'],
-          summary: 'List the API resources with their absolute URLs',
-          response: {
-            200: { type: 'object', additionalProperties: { type: 'string', format: 'uri' } },
-          },
+          responses: { 200: { description: 'The resources and their URLs.', schema: rootSchema } },
         },
       },
     });

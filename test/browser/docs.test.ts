@@ -65,11 +65,13 @@ function docsTests(ctx: () => DialectContext): void {
   it('"Try it out" with the key entered in Authorize reaches the API and gets 200', async () => {
     await page.getByRole('button', { name: 'Authorize' }).first().click();
     const dialog = page.locator('.dialog-ux');
-    await dialog.locator('input').first().fill(`Token ${key}`);
+    // The dialog has a form per security scheme: TokenAuth's, and SessionAuth's (a browser's cookie).
+    const tokenForm = dialog.locator('form', { hasText: 'TokenAuth' });
+    await tokenForm.locator('input').first().fill(`Token ${key}`);
     await session.screenshot('authorize');
-    await dialog.getByRole('button', { name: 'Apply credentials' }).click();
-    await dialog.getByRole('button', { name: 'Remove authorization' }).waitFor();
-    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await tokenForm.getByRole('button', { name: 'Apply credentials' }).click();
+    await tokenForm.getByRole('button', { name: 'Remove authorization' }).waitFor();
+    await tokenForm.getByRole('button', { name: 'Close', exact: true }).click();
 
     const operation = page.locator('.opblock-get:has(.opblock-summary-path[data-path="/product_api/"])');
     await operation.locator('.opblock-summary').first().click();
