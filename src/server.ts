@@ -32,7 +32,10 @@ export async function startServer(keygate: Keygate, options: ListenOptions = {})
     app
       .close()
       .then(() => keygate.close())
-      .then(() => process.exit(0))
+      .then(() => {
+        app.log.info('stopped');
+        process.exit(0);
+      })
       .catch((error: unknown) => {
         app.log.error({ err: error }, 'error during shutdown');
         process.exit(1);

@@ -75,8 +75,10 @@ function lingerBeforeClose(raw: IncomingMessage): void {
   // Node's Socket.destroySoon: `end()`, then `once('finish', this.destroy)`; only compared, never called.
   // eslint-disable-next-line @typescript-eslint/unbound-method
   socket.removeListener('finish', socket.destroy);
+  // Not unref'd: a server closing meanwhile waits for this socket, and must see it closed (at most
+  // LINGER_MS later) rather than have the process end with the close still pending.
   const close = (): void => {
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    setTimeout(() => socket.destroy(), LINGER_MS);
   };
   if (socket.writableFinished) close();
   else socket.once('finish', close);
