@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
+import { type ProductBody } from '../products/product-support.js';
 
 const LIST_ALLOW = 'GET, POST, HEAD, OPTIONS';
 const DETAIL_ALLOW = 'GET, PUT, PATCH, DELETE, HEAD, OPTIONS';
@@ -15,17 +16,6 @@ const REQUIRED_ALL = '{"name":["This field is required."],"price":["This field i
 const PARSE_ERROR = /^\{"detail":"JSON parse error - .+"\}$/;
 const VALID = Object.freeze({ name: 'Coffee', description: 'Beans', price: '20.48', stock: 7 });
 const PARSES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'];
-
-/** A product as the API returns it. */
-interface ProductBody {
-  id: number;
-  name: string;
-  description: string;
-  price: string;
-  stock: number;
-  created: string;
-  updated: string;
-}
 
 /** Asserts Django's security headers (SecurityMiddleware, XFrameOptionsMiddleware). */
 function assertSecurityHeaders(response: LightMyRequestResponse, what: string): void {

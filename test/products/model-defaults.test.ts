@@ -6,23 +6,10 @@ import { before, describe, it } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
 import { formBody, SessionClient } from '../sessions/session-client.js';
+import { type ProductBody, REQUIRED, NULL, INVALID_INTEGER } from './product-support.js';
 
 const PASSWORD = 'correct horse battery';
-const REQUIRED = 'This field is required.';
-const NULL = 'This field may not be null.';
-const INVALID_INTEGER = 'A valid integer is required.';
 const FORM = 'application/x-www-form-urlencoded';
-
-/** A product as the API returns it. */
-interface ProductBody {
-  id: number;
-  name: string;
-  description: string;
-  price: string;
-  stock: number;
-  created: string;
-  updated: string;
-}
 
 /** A multipart/form-data body of plain fields. */
 function multipart(fields: readonly (readonly [string, string])[]): { body: string; contentType: string } {

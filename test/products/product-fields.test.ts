@@ -3,10 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FIELD_MESSAGES, validateProduct } from '../../src/products/product-fields.js';
 import type { ProductInput, ProductValidationMode } from '../../src/products/product-fields.js';
+import { REQUIRED, NULL, BLANK } from './product-support.js';
 
-const REQUIRED = 'This field is required.';
-const NULL = 'This field may not be null.';
-const BLANK = 'This field may not be blank.';
 const NOT_STRING = 'Not a valid string.';
 const TOO_LONG = 'Ensure this field has no more than 100 characters.';
 const NUL = 'Null characters are not allowed.';

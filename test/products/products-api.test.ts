@@ -6,6 +6,15 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { nowTimestamp } from '../../src/time.js';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
+import {
+  type ProductBody,
+  REQUIRED,
+  BLANK,
+  NULL,
+  NOT_A_STRING,
+  INVALID_NUMBER,
+  INVALID_INTEGER,
+} from './product-support.js';
 
 /** WIRE.md: ISO 8601 UTC with microseconds. */
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
@@ -13,24 +22,7 @@ const FIELD_ORDER = ['id', 'name', 'description', 'price', 'stock', 'created', '
 const HOST = 'api.example.com:8000';
 const BASE = `http://${HOST}/product_api/`;
 const NOT_FOUND = JSON.stringify({ detail: 'Not found.' });
-const REQUIRED = 'This field is required.';
-const BLANK = 'This field may not be blank.';
-const NULL = 'This field may not be null.';
-const NOT_A_STRING = 'Not a valid string.';
-const INVALID_NUMBER = 'A valid number is required.';
-const INVALID_INTEGER = 'A valid integer is required.';
 const NAME_TOO_LONG = 'Ensure this field has no more than 100 characters.';
-
-/** A product as the API returns it. */
-interface ProductBody {
-  id: number;
-  name: string;
-  description: string;
-  price: string;
-  stock: number;
-  created: string;
-  updated: string;
-}
 
 /** A LimitOffset page as the API returns it. */
 interface PageBody {
