@@ -1,59 +1,25 @@
 // buildApp: the Fastify instance with keygate's request pipeline, error handling and routes.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { registerAdmin } from './admin/admin-site.js';
-import { TokenAuthentication } from './auth/authentication.js';
-import { BasicAuthentication } from './auth/basic-authentication.js';
-import { SessionAuthentication } from './auth/session-authentication.js';
-import { sessionVaryPlugin } from './auth/session-vary.js';
-import type { AccessPolicy } from './auth/access.js';
-import { AllowAny, IsAuthenticated } from './auth/permissions.js';
-import { registerTokenRoutes } from './authtoken/token-routes.js';
-import { csrfPlugin } from './csrf/csrf-plugin.js';
 import { allowedHostsHook } from './http/allowed-hosts.js';
-import { registerBodyParsers } from './http/body-parsers.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { errorHandler, frameworkErrorHandler } from './http/error-handler.js';
-import { registerHealthRoutes } from './http/health-routes.js';
 import { httpsOnlyHook } from './http/https-only.js';
 import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
-import { notFoundHandler, notFoundPlugin } from './http/not-found.js';
-import { registerOpenApi } from './http/openapi.js';
-import { jsonRenderer } from './http/render.js';
 import { repercentBrokenUnicode } from './http/repercent.js';
 import { originForm } from './http/request-target.js';
-import { ApiRouter } from './http/router.js';
 import { restoreUnknownMethod } from './http/unknown-method.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { serverCreationOptions } from './http/server-options.js';
-import { browsableApiRenderer } from './html/browsable-api-renderer.js';
-import { registerStaticRoutes } from './html/static-routes.js';
 import { productResource } from './products/product-resource.js';
-import { sessionPlugin } from './sessions/session-plugin.js';
-import { registerSessionRoutes } from './sessions/session-routes.js';
 import type { Keygate } from './keygate.js';
+import { keygatePlugin } from './plugin/keygate-plugin.js';
 
 /** Options for building the app. */
 export interface AppOptions {
   /** pino options, or false for no request logs (tests). Defaults to JSON logs at LOG_LEVEL. */
   readonly logger?: FastifyServerOptions['logger'];
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The services this app serves. */
-    keygate: Keygate;
-    /**
-     * The default access policy of API views: Token, then Session authentication (a logged-in
-     * browser uses the browsable API; Token first keeps 401 + WWW-Authenticate: Token), and
-     * authenticated users only.
-     */
-    tokenProtected: AccessPolicy;
-    /**
-     * DRF's DEFAULT_AUTHENTICATION_CLASSES and DEFAULT_PERMISSION_CLASSES, for the views that name
-     * none of their own (the API root, the token endpoints): Session, then Basic; anyone.
-     */
-    defaultAccess: AccessPolicy;
-  }
+  /** More routes, served with keygate's own (see the plugin's `routes` option). */
+  readonly routes?: (scope: FastifyInstance) => void;
 }
 
 /** Builds the whole application; call `ready()` or `listen()` on the result. */
@@ -85,23 +51,8 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   // ignores it and answers the request, and so does keygate.
   app.server.on('checkExpectation', (request, response) => app.server.emit('request', request, response));
 
-  app.decorate('keygate', keygate);
-  app.decorate('tokenProtected', {
-    authentication: [new TokenAuthentication(keygate.tokens), new SessionAuthentication()],
-    permissions: [IsAuthenticated],
-  });
-  app.decorate('defaultAccess', {
-    authentication: [new SessionAuthentication(), new BasicAuthentication(keygate.users, keygate.throttle)],
-    permissions: [AllowAny],
-  });
-  app.decorateRequest('user', null);
-  app.decorateRequest('auth', null);
-  app.decorateRequest('authenticators', null);
-  app.decorateRequest('negotiated', null);
-
+  // Errors raised in the server-wide hooks below (a disallowed Host) are answered as keygate's.
   app.setErrorHandler(errorHandler);
-  // Each route's error handler is keygate's too, so that the next one in Fastify's chain (which
-  // gets an error raised while the first one's answer is sent) is keygate's, not Fastify's own.
   app.addHook('onRoute', (route) => {
     route.errorHandler ??= errorHandler;
   });
@@ -111,25 +62,19 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   app.addHook('onRequest', allowedHostsHook(config.allowedHosts));
   if (config.production) app.addHook('onRequest', httpsOnlyHook);
   registerSecurityHeaders(app, config.production);
-  registerBodyParsers(app);
-  registerOpenApi(app);
-  void app.register(sessionPlugin);
-  void app.register(csrfPlugin);
-  void app.register(sessionVaryPlugin);
-  // URLs no route matches: another method's API view (DRF's 405), APPEND_SLASH or the 404 page.
-  void app.register(notFoundPlugin);
 
-  // DRF's order: JSON first, so `*/*` and no Accept get JSON; browsers asking for HTML get the page.
-  const renderers = [jsonRenderer, browsableApiRenderer];
-  new ApiRouter()
-    .register(productResource(keygate.database, app.tokenProtected))
-    .install(app, renderers, app.defaultAccess);
-  registerTokenRoutes(app);
-  registerSessionRoutes(app);
-  registerAdmin(app);
-  registerStaticRoutes(app);
-  registerHealthRoutes(app);
-  // Django's APPEND_SLASH redirect, else its 404 page.
-  app.setNotFoundHandler(notFoundHandler);
+  // keygate's own site: the seed's Product API with every feature of the plugin a host registers.
+  void app.register(keygatePlugin, {
+    keygate,
+    resources: [productResource(keygate)],
+    tokenEndpoints: true,
+    sessions: true,
+    browsableApi: true,
+    admin: true,
+    docs: true,
+    health: true,
+    notFound: true,
+    routes: options.routes,
+  });
   return app;
 }

@@ -123,9 +123,7 @@ export function describeEachDialect(
         const keygate = openKeygate(config);
         await migrateToLatest(keygate.database);
         const makeApp = (): FastifyInstance => {
-          const app = buildApp(keygate, { logger: false });
-          options.setup?.(app);
-          return app;
+          return buildApp(keygate, { logger: false, routes: options.setup });
         };
         const app = makeApp();
         await app.ready();

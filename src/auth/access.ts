@@ -1,20 +1,7 @@
 // The request pipeline's front half: authenticate in order, then check permissions.
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { Token } from '../authtoken/token.js';
-import type { User } from '../users/user.js';
 import type { Authenticator } from './authentication.js';
 import { checkPermissions, type Permission } from './permissions.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** DRF's `request.user`; null for an anonymous request. */
-    user: User | null;
-    /** DRF's `request.auth`: the token that authenticated the request, if any. */
-    auth: Token | null;
-    /** The authentication classes of the view (null before it runs), for WWW-Authenticate. */
-    authenticators: readonly Authenticator[] | null;
-  }
-}
 
 /** The authentication and permission classes of a view (DRF's view attributes). */
 export interface AccessPolicy {

@@ -110,7 +110,7 @@ export function registerTokenRoutes(app: FastifyInstance): void {
   // data and never see the reply), so no other route pays for it.
   const tokenUrls = new Set(VIEWS.flatMap((view) => [view.url, view.url.slice(0, -1)]));
   app.addHook('onRoute', (route) => {
-    if (!tokenUrls.has(route.url)) return;
+    if (!tokenUrls.has(route.url.slice(route.prefix.length))) return;
     const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
     route.onRequest = [noStore, ...own];
   });

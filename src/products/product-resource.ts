@@ -1,6 +1,8 @@
 // The seed's ProductModelViewSet: Token authentication, IsAuthenticated, under `product_api`.
-import type { AccessPolicy } from '../auth/access.js';
-import type { KeygateDatabase } from '../db/database.js';
+import { TokenAuthentication } from '../auth/authentication.js';
+import { IsAuthenticated } from '../auth/permissions.js';
+import { SessionAuthentication } from '../auth/session-authentication.js';
+import type { Keygate } from '../keygate.js';
 import type { ResourceDefinition } from '../http/resource.js';
 import { formatCents } from './decimal.js';
 import { validateProduct, type ProductInput } from './product-fields.js';
@@ -28,16 +30,17 @@ export function representProduct(product: Product): ProductRepresentation {
 }
 
 /** The products resource, registered by the router under `/product_api/`. */
-export function productResource(
-  database: KeygateDatabase,
-  access: AccessPolicy,
-): ResourceDefinition<Product, ProductInput> {
+export function productResource(keygate: Keygate): ResourceDefinition<Product, ProductInput> {
   return {
     prefix: 'product_api',
     name: 'Product',
     viewset: 'ProductModelViewSet',
-    access,
-    repository: createProductRepository(database),
+    // Token first keeps 401 + WWW-Authenticate: Token; a logged-in browser uses the browsable API.
+    access: {
+      authentication: [new TokenAuthentication(keygate.tokens), new SessionAuthentication()],
+      permissions: [IsAuthenticated],
+    },
+    repository: createProductRepository(keygate.database),
     validate(data, mode, source) {
       const result = validateProduct(data, mode, source);
       return result.ok ? { ok: true, value: result.value } : { ok: false, errors: result.errors };

@@ -1,0 +1,35 @@
+// DRF's `initial()` for a host's own routes: authenticate, check permissions, answer a refusal.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate, type AccessPolicy } from '../auth/access.js';
+import type { Authenticator } from '../auth/authentication.js';
+import { checkPermissions, type Permission } from '../auth/permissions.js';
+import { errorHandler } from '../http/error-handler.js';
+
+/** Which authentication and permission classes a route uses (DRF's view attributes). */
+export interface AuthenticateOptions {
+  /** Tried in order; the first that recognises the request sets `request.user` and `request.auth`. */
+  readonly authentication?: readonly Authenticator[];
+  /** All must allow the request. Default `[IsAuthenticated]`; `[AllowAny]` lets anonymous requests in. */
+  readonly permissions?: readonly Permission[];
+}
+
+/** A Fastify `preHandler` (or `onRequest`) hook. */
+export type AccessPreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+
+/**
+ * A hook that authenticates the request and checks its permissions. A refusal is answered here, in
+ * DRF's words and status (401 with `WWW-Authenticate: Token`, or 403), whatever the host's own error
+ * handler does; so is a database that cannot be reached (503).
+ */
+export function accessPreHandler(policy: AccessPolicy): AccessPreHandler {
+  return async function keygateAccess(request, reply) {
+    try {
+      await authenticate(request, policy.authentication);
+      checkPermissions(request, policy.permissions);
+      return undefined;
+    } catch (error) {
+      errorHandler(error as Parameters<typeof errorHandler>[0], request, reply);
+      return reply;
+    }
+  };
+}

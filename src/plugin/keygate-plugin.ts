@@ -1,0 +1,196 @@
+// The Fastify plugin a host app registers: keygate's services and request fields on the app, and
+// keygate's own routes (token endpoints, browsable API, admin, docs), each switchable.
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { registerAdmin } from '../admin/admin-site.js';
+import type { AccessPolicy } from '../auth/access.js';
+import type { Authenticator } from '../auth/authentication.js';
+import { TokenAuthentication } from '../auth/authentication.js';
+import { BasicAuthentication } from '../auth/basic-authentication.js';
+import { AllowAny, IsAuthenticated } from '../auth/permissions.js';
+import { SessionAuthentication } from '../auth/session-authentication.js';
+import { sessionVaryPlugin } from '../auth/session-vary.js';
+import type { Token } from '../authtoken/token.js';
+import { registerTokenRoutes } from '../authtoken/token-routes.js';
+import { csrfPlugin } from '../csrf/csrf-plugin.js';
+import { registerBodyParsers } from '../http/body-parsers.js';
+import { errorHandler } from '../http/error-handler.js';
+import { registerHealthRoutes } from '../http/health-routes.js';
+import { notFoundHandler, notFoundPlugin } from '../http/not-found.js';
+import { registerOpenApi } from '../http/openapi.js';
+import { jsonRenderer, type Renderer } from '../http/render.js';
+import type { ResourceDefinition } from '../http/resource.js';
+import { ApiRouter } from '../http/router.js';
+import { browsableApiRenderer } from '../html/browsable-api-renderer.js';
+import { registerStaticRoutes } from '../html/static-routes.js';
+import type { Keygate } from '../keygate.js';
+import { sessionPlugin } from '../sessions/session-plugin.js';
+import { registerSessionRoutes } from '../sessions/session-routes.js';
+import type { User } from '../users/user.js';
+import { accessPreHandler, type AuthenticateOptions, type AccessPreHandler } from './access-prehandler.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** keygate's services: users, tokens, events, the database (set by the keygate plugin). */
+    keygate: Keygate;
+    /**
+     * A `preHandler` running DRF's authentication and permission checks for a route of the host's:
+     * by default Token authentication (then Session, where the plugin's `sessions` are on) and
+     * `IsAuthenticated`. A refusal is answered with DRF's exact 401 or 403.
+     */
+    authenticate(options?: AuthenticateOptions): AccessPreHandler;
+    /**
+     * The access policy of keygate's own API views: Token, then Session authentication, and
+     * authenticated users only.
+     */
+    tokenProtected: AccessPolicy;
+    /**
+     * DRF's DEFAULT_AUTHENTICATION_CLASSES and DEFAULT_PERMISSION_CLASSES, for the views that name
+     * none of their own (the API root, the token endpoints): Session, then Basic; anyone.
+     */
+    defaultAccess: AccessPolicy;
+  }
+  interface FastifyRequest {
+    /** DRF's `request.user`: who authenticated the request, or null (anonymous, or not checked). */
+    user: User | null;
+    /** DRF's `request.auth`: the token that authenticated the request, if any. */
+    auth: Token | null;
+    /** The authentication classes that ran (null before they do), for WWW-Authenticate. */
+    authenticators: readonly Authenticator[] | null;
+  }
+}
+
+/** A feature that can be switched on, optionally under a URL prefix of its own. */
+export type Feature = boolean | { readonly prefix?: string };
+
+/** What the keygate plugin adds to the app. Every feature but the token endpoints is off by default. */
+export interface KeygatePluginOptions {
+  /** The keygate the app serves, from `openKeygate`; the host closes it (after `app.close()`). */
+  readonly keygate: Keygate;
+  /** `POST /gettoken/` and `POST /customtoken/` (DRF's ObtainAuthToken). Default on. */
+  readonly tokenEndpoints?: Feature;
+  /**
+   * Browser sessions: session cookies, `SessionAuthentication` after Token in `app.authenticate()`,
+   * CSRF checks for session-authenticated writes, and the login/logout pages at `/auth/login/` and
+   * `/auth/logout/`. Default off.
+   */
+  readonly sessions?: boolean;
+  /**
+   * The browsable API: HTML pages for browsers on keygate's API views (needs `sessions`). Default off.
+   */
+  readonly browsableApi?: boolean;
+  /** The admin site, at `/admin/` (needs `sessions`). Default off. */
+  readonly admin?: boolean;
+  /** The OpenAPI document at `/openapi.json` and Swagger UI at `/docs`. Default off. */
+  readonly docs?: boolean;
+  /** `/healthz` and `/readyz` for load balancers. Default off. */
+  readonly health?: boolean;
+  /** API resources (DRF's router) served with their API root at `/`. Default none. */
+  readonly resources?: readonly ResourceDefinition<unknown, unknown>[];
+  /**
+   * Answer URLs no route matches as Django does (APPEND_SLASH's 301, DRF's 405 for another method
+   * of an API view, the 404 page). For apps that are keygate sites as a whole. Default off.
+   */
+  readonly notFound?: boolean;
+  /**
+   * Adds routes of the host's inside keygate's scope, where keygate's error handler, body parsers,
+   * sessions and CSRF check apply to them as to keygate's own (for views built on keygate's engine).
+   */
+  readonly routes?: (scope: FastifyInstance) => void;
+}
+
+function enabled(feature: Feature | undefined, byDefault: boolean): boolean {
+  return feature === undefined ? byDefault : feature !== false;
+}
+
+function prefixOf(feature: Feature | undefined): string {
+  return typeof feature === 'object' ? (feature.prefix ?? '') : '';
+}
+
+/**
+ * keygate's routes, in a scope of their own: their error handler, body parsers, sessions and CSRF
+ * checks apply to them (and to the URLs no route matches, when `notFound` is on), not to the host's.
+ */
+async function keygateRoutes(scope: FastifyInstance, options: KeygatePluginOptions): Promise<void> {
+  const sessions = options.sessions === true;
+  scope.setErrorHandler(errorHandler);
+  // Each route's error handler is keygate's too, so that the next one in Fastify's chain (which
+  // gets an error raised while the first one's answer is sent) is keygate's, not Fastify's own.
+  scope.addHook('onRoute', (route) => {
+    route.errorHandler ??= errorHandler;
+  });
+  registerBodyParsers(scope);
+  if (options.docs === true) registerOpenApi(scope);
+  if (sessions) {
+    await scope.register(sessionPlugin);
+    await scope.register(csrfPlugin);
+    await scope.register(sessionVaryPlugin);
+  }
+  // URLs no route matches: another method's API view (DRF's 405), APPEND_SLASH or the 404 page.
+  if (options.notFound === true) await scope.register(notFoundPlugin);
+
+  // DRF's order: JSON first, so `*/*` and no Accept get JSON; browsers asking for HTML get the page.
+  const renderers: readonly Renderer[] =
+    options.browsableApi === true ? [jsonRenderer, browsableApiRenderer] : [jsonRenderer];
+  if (options.resources !== undefined && options.resources.length > 0) {
+    const router = new ApiRouter();
+    for (const resource of options.resources) router.register(resource);
+    router.install(scope, renderers, scope.defaultAccess);
+  }
+  if (enabled(options.tokenEndpoints, true)) {
+    const prefix = prefixOf(options.tokenEndpoints);
+    await scope.register(
+      (tokens, _options, done) => {
+        registerTokenRoutes(tokens);
+        done();
+      },
+      { prefix },
+    );
+  }
+  if (sessions) registerSessionRoutes(scope);
+  if (options.admin === true) registerAdmin(scope);
+  if (options.browsableApi === true || options.admin === true) registerStaticRoutes(scope);
+  if (options.health === true) registerHealthRoutes(scope);
+  options.routes?.(scope);
+  // Django's APPEND_SLASH redirect, else its 404 page.
+  if (options.notFound === true) scope.setNotFoundHandler(notFoundHandler);
+}
+
+const plugin: FastifyPluginAsync<KeygatePluginOptions> = async (app, options) => {
+  const { keygate } = options;
+  if ((options.browsableApi === true || options.admin === true) && options.sessions !== true) {
+    throw new Error('keygate: the browsable API and the admin need `sessions: true`');
+  }
+  app.decorate('keygate', keygate);
+  const tokenAuthentication = new TokenAuthentication(keygate.tokens);
+  const userAuthentication: readonly Authenticator[] =
+    options.sessions === true ? [tokenAuthentication, new SessionAuthentication()] : [tokenAuthentication];
+  app.decorate('tokenProtected', { authentication: userAuthentication, permissions: [IsAuthenticated] });
+  app.decorate('defaultAccess', {
+    authentication: [new SessionAuthentication(), new BasicAuthentication(keygate.users, keygate.throttle)],
+    permissions: [AllowAny],
+  });
+  app.decorate('authenticate', (authenticateOptions: AuthenticateOptions = {}) =>
+    accessPreHandler({
+      authentication: authenticateOptions.authentication ?? userAuthentication,
+      permissions: authenticateOptions.permissions ?? [IsAuthenticated],
+    }),
+  );
+  app.decorateRequest('user', null);
+  app.decorateRequest('auth', null);
+  app.decorateRequest('authenticators', null);
+  app.decorateRequest('negotiated', null);
+  await app.register(keygateRoutes, options);
+};
+
+/**
+ * The keygate Fastify plugin. Register it once, with an open keygate:
+ *
+ * ```ts
+ * const keygate = openKeygate({ database: 'sqlite:./db.sqlite3' });
+ * await keygate.migrate();
+ * await app.register(keygatePlugin, { keygate, tokenEndpoints: { prefix: '/auth' } });
+ * app.get('/me/', { preHandler: app.authenticate() }, (request) => ({ username: request.user!.username }));
+ * ```
+ */
+export const keygatePlugin = fp(plugin, { name: 'keygate', fastify: '5.x' });
