@@ -14,7 +14,10 @@ export interface AuthenticateOptions {
 }
 
 /** A Fastify `preHandler` (or `onRequest`) hook. */
-export type AccessPreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+export type AccessPreHandler = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<FastifyReply | undefined>;
 
 /**
  * A hook that authenticates the request and checks its permissions. A refusal is answered here, in
