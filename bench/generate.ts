@@ -8,7 +8,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { dialectOf, sqlitePath } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { openKeygate } from '../src/keygate.js';
+import { createKeygate } from '../src/keygate.js';
 import { nowTimestamp } from '../src/time.js';
 import { hashPassword } from '../src/users/passwords.js';
 
@@ -197,7 +197,7 @@ async function generatePostgres(
 }
 
 async function middleProductId(databaseUrl: string): Promise<number | null> {
-  const keygate = openKeygate(loadConfig({ DATABASE_URL: databaseUrl }));
+  const keygate = createKeygate(loadConfig({ DATABASE_URL: databaseUrl }));
   try {
     const row = await keygate.database.db
       .selectFrom('products')
@@ -213,7 +213,7 @@ async function middleProductId(databaseUrl: string): Promise<number | null> {
 /** Migrates the database (idempotent) and inserts the rows; returns what the benchmark can use. */
 export async function generateData(options: GenerateOptions): Promise<GeneratedData> {
   const started = performance.now();
-  const keygate = openKeygate(loadConfig({ DATABASE_URL: options.databaseUrl }));
+  const keygate = createKeygate(loadConfig({ DATABASE_URL: options.databaseUrl }));
   try {
     await migrateToLatest(keygate.database);
   } finally {

@@ -3,7 +3,9 @@ import { registerAutoCreateToken } from './authtoken/token-signals.js';
 import { TokenCache } from './authtoken/token-cache.js';
 import { createTokenRepository } from './authtoken/token-repository.js';
 import { createTokenService, type TokenService } from './authtoken/token-service.js';
-import type { Config } from './config.js';
+import { parseTokenHeader, type Authenticated } from './auth/authentication.js';
+import { loadConfig, type Config } from './config.js';
+import { migrateToLatest } from './db/migrate.js';
 import { openDatabase, type KeygateDatabase } from './db/database.js';
 import { createSessionRepository, type SessionRepository } from './sessions/session-repository.js';
 import { registerSessionInvalidation } from './sessions/session-signals.js';
@@ -35,11 +37,35 @@ export interface Keygate {
   readonly throttle: LoginThrottle;
   /** Browser sessions (the HTTP side is `app.sessions`); shared by all processes through the database. */
   readonly sessions: SessionRepository;
+  /**
+   * DRF's TokenAuthentication for an `Authorization` header value: the user and token of a valid
+   * `Token <key>`; null when the header is missing or of another scheme; for a malformed header, an
+   * unknown key or an inactive user, throws {@link AuthenticationFailed} with DRF's exact message.
+   */
+  authenticate(authorization: string | undefined, keyword?: string): Promise<Authenticated | null>;
+  /** Applies keygate's pending migrations; returns their names. */
+  migrate(): Promise<string[]>;
+  /** Closes what keygate opened (a pool or database handle the host passed in stays open). */
   close(): Promise<void>;
 }
 
-/** Opens the database and builds the services; migrations are the caller's decision. */
-export function openKeygate(config: Config): Keygate {
+/** Options of {@link openKeygate}: the database, plus any setting (each has a default). */
+export interface KeygateOptions extends Partial<Omit<Config, 'databaseUrl'>> {
+  /** `sqlite:<path>` or `postgres://user@host:port/db`. */
+  readonly database: string;
+}
+
+/**
+ * Opens keygate on a database. Nothing is read from the environment: every setting not given takes
+ * its default. Run {@link Keygate.migrate} (or `keygate migrate`) before serving.
+ */
+export function openKeygate(options: KeygateOptions): Keygate {
+  const { database, ...settings } = options;
+  return createKeygate({ ...loadConfig({ DATABASE_URL: database }), ...settings });
+}
+
+/** Opens the database and builds the services from a whole Config; migrations are the caller's decision. */
+export function createKeygate(config: Config): Keygate {
   const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   const events = new EventBus();
   const userRepository = createUserRepository(database.db);
@@ -81,5 +107,26 @@ export function openKeygate(config: Config): Keygate {
       await database.close();
     }
   }
-  return { config, database, events, users, tokens, tokenCache, throttle, sessions, close };
+  async function authenticate(
+    authorization: string | undefined,
+    keyword = 'Token',
+  ): Promise<Authenticated | null> {
+    const key = parseTokenHeader(authorization, keyword);
+    if (key === null) return null;
+    const { user, token } = await tokens.authenticate(key);
+    return { user, auth: token };
+  }
+  return {
+    config,
+    database,
+    events,
+    users,
+    tokens,
+    tokenCache,
+    throttle,
+    sessions,
+    authenticate,
+    migrate: () => migrateToLatest(database),
+    close,
+  };
 }

@@ -12,7 +12,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Dialect } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { openKeygate, type Keygate } from '../src/keygate.js';
+import { createKeygate, type Keygate } from '../src/keygate.js';
 
 /** The PostgreSQL server the suite uses; override with KEYGATE_TEST_PG. */
 export const PG_ADMIN_URL = process.env.KEYGATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -120,7 +120,7 @@ export function describeEachDialect(
         database = await createTestDatabase(dialect);
         const env = { DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...options.env };
         const config = loadConfig(env);
-        const keygate = openKeygate(config);
+        const keygate = createKeygate(config);
         await migrateToLatest(keygate.database);
         const makeApp = (): FastifyInstance => {
           return buildApp(keygate, { logger: false, routes: options.setup });

@@ -1,7 +1,7 @@
 // Opening the configured database for a command: SQLite migrates itself, PostgreSQL must be migrated.
 import { loadConfig, loadDotEnv, type Config } from '../config.js';
 import { pendingMigrations, migrateToLatest } from '../db/migrate.js';
-import { openKeygate, type Keygate } from '../keygate.js';
+import { createKeygate, type Keygate } from '../keygate.js';
 import { CommandError } from './io.js';
 
 /** Reads `.env` and the environment into a validated Config. */
@@ -16,7 +16,7 @@ export function commandConfig(): Config {
  * migrating a shared database is an explicit operator step.
  */
 export async function openForCommand(config: Config = commandConfig()): Promise<Keygate> {
-  const keygate = openKeygate(config);
+  const keygate = createKeygate(config);
   try {
     if (keygate.database.dialect === 'sqlite') {
       await migrateToLatest(keygate.database);

@@ -65,6 +65,16 @@ export interface ResourceDefinition<Item, Input> {
   readonly schemas: ResourceSchemas;
 }
 
+/**
+ * A resource, typed from its definition (its items and its validated input), ready for the keygate
+ * plugin's `resources`: DRF's `ModelViewSet` registered on a router.
+ */
+export function defineResource<Item, Input>(
+  definition: ResourceDefinition<Item, Input>,
+): ResourceDefinition<Item, Input> {
+  return definition;
+}
+
 // Django casts a URL's pk with int(): sign, digits and underscores between digits are accepted.
 const PK_PATTERN = /^\+?\d+(?:_\d+)*$/;
 /** The largest id: id columns are 32-bit integers (Django's AutoField); PostgreSQL refuses larger values. */

@@ -15,7 +15,7 @@ import { AUTH_CHANGED_CHANNEL } from '../../src/db/migrations/0007-auth-change-n
 import type { Database } from '../../src/db/schema.js';
 import { writesOf, type TableWrite, type WriteListener } from '../../src/db/write-watch.js';
 import { buildApp } from '../../src/app.js';
-import { openKeygate, type Keygate } from '../../src/keygate.js';
+import { createKeygate, type Keygate } from '../../src/keygate.js';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
 
 // A database stand-in for the cache's own logic: SQLite-like (no notifications), writes fed by hand.
@@ -267,7 +267,7 @@ function appHelpers(ctx: () => DialectContext) {
     body: (other: Keygate, app: FastifyInstance) => Promise<void>,
     env: Record<string, string> = {},
   ) {
-    const other = openKeygate(loadConfig({ DATABASE_URL: ctx().url, LOG_LEVEL: 'silent', ...env }));
+    const other = createKeygate(loadConfig({ DATABASE_URL: ctx().url, LOG_LEVEL: 'silent', ...env }));
     const otherApp = buildApp(other, { logger: false });
     try {
       await otherApp.ready();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { configWarnings, ConfigError, loadConfig } from '../../src/config.js';
-import { openKeygate } from '../../src/keygate.js';
+import { createKeygate } from '../../src/keygate.js';
 import { CLI_ENTRY, type CliResult } from '../helpers.js';
 import {
   cleanEnv,
@@ -191,7 +191,7 @@ describe('production configuration', () => {
       const config = loadConfig({ ...proxied, TRUSTED_PROXIES: raw, DATABASE_URL: 'sqlite::memory:' });
       assert.deepEqual(config.trustedProxies, expected, raw);
       // Whatever the config accepts, Fastify's proxy matching must accept too (no failure at listen).
-      const keygate = openKeygate(config);
+      const keygate = createKeygate(config);
       try {
         const app = buildApp(keygate, { logger: false });
         await app.ready();

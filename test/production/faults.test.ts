@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { openKeygate } from '../../src/keygate.js';
+import { createKeygate } from '../../src/keygate.js';
 import { createTestDatabase, PG_ADMIN_URL, POSTGRES_AVAILABLE, type TestDatabase } from '../helpers.js';
 import {
   cleanEnv,
@@ -241,7 +241,7 @@ describe('database outage under load [postgres]', { skip }, () => {
   before(async () => {
     database = await createTestDatabase('postgres');
     // Set up directly (not through the proxy): migrate, a user and their token.
-    const keygate = openKeygate(loadConfig({ DATABASE_URL: database.url }));
+    const keygate = createKeygate(loadConfig({ DATABASE_URL: database.url }));
     let token: string;
     try {
       await migrateToLatest(keygate.database);

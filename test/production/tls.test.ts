@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { loggerOptions } from '../../src/http/logging.js';
 import { HSTS } from '../../src/http/security-headers.js';
-import { openKeygate, type Keygate } from '../../src/keygate.js';
+import { createKeygate, type Keygate } from '../../src/keygate.js';
 import { runCli } from '../helpers.js';
 import {
   childPids,
@@ -166,7 +166,7 @@ async function startProxiedApp(dir: string, trustedProxies: string): Promise<Pro
     DATABASE_URL: `sqlite:${join(dir, 'keygate.sqlite3')}`,
     LOG_LEVEL: 'info',
   });
-  const keygate = openKeygate(config);
+  const keygate = createKeygate(config);
   await migrateToLatest(keygate.database);
   const logs: Array<Record<string, unknown>> = [];
   const stream = { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) };

@@ -10,7 +10,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { openKeygate } from '../../src/keygate.js';
+import { createKeygate } from '../../src/keygate.js';
 import { STOCK_MAX, STOCK_MIN } from '../../src/products/product-fields.js';
 import { createTestDatabase, PG_ADMIN_URL, POSTGRES_AVAILABLE, type TestDatabase } from '../helpers.js';
 import {
@@ -33,7 +33,7 @@ import {
 
 /** Migrates a fresh database and returns a token for a new user (set up in-process, not via the workers). */
 async function prepare(url: string): Promise<string> {
-  const keygate = openKeygate(loadConfig({ DATABASE_URL: url }));
+  const keygate = createKeygate(loadConfig({ DATABASE_URL: url }));
   try {
     await migrateToLatest(keygate.database);
     const user = await keygate.users.createUser({ username: 'alice', password: PASSWORD });

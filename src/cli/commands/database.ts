@@ -1,7 +1,7 @@
 // migrate and showmigrations.
 import type { Command } from 'commander';
 import { listMigrations, migrateToLatest, MigrationError } from '../../db/migrate.js';
-import { openKeygate } from '../../keygate.js';
+import { createKeygate } from '../../keygate.js';
 import { CommandError } from '../io.js';
 import { commandConfig } from '../open.js';
 
@@ -11,7 +11,7 @@ export function registerDatabaseCommands(program: Command): void {
     .command('migrate')
     .description('apply every pending database migration')
     .action(async () => {
-      const keygate = openKeygate(commandConfig());
+      const keygate = createKeygate(commandConfig());
       try {
         const applied = await migrateToLatest(keygate.database);
         if (applied.length === 0) process.stdout.write('No migrations to apply.\n');
@@ -28,7 +28,7 @@ export function registerDatabaseCommands(program: Command): void {
     .command('showmigrations')
     .description('list migrations, [X] when applied')
     .action(async () => {
-      const keygate = openKeygate(commandConfig());
+      const keygate = createKeygate(commandConfig());
       try {
         for (const migration of await listMigrations(keygate.database)) {
           process.stdout.write(`[${migration.executedAt ? 'X' : ' '}] ${migration.name}\n`);

@@ -1,7 +1,7 @@
 // serve: run the HTTP server.
 import type { Command } from 'commander';
 import { configWarnings } from '../../config.js';
-import { openKeygate } from '../../keygate.js';
+import { createKeygate } from '../../keygate.js';
 import { isWorker, parseWorkerCount, runPrimary } from '../../workers.js';
 import { CommandError } from '../io.js';
 import { commandConfig, openForCommand } from '../open.js';
@@ -56,7 +56,7 @@ export function registerServeCommand(program: Command): void {
           process.exitCode = await runPrimary(options.workers);
           return;
         }
-        const keygate = isWorker() ? openKeygate(config) : await openForCommand(config);
+        const keygate = isWorker() ? createKeygate(config) : await openForCommand(config);
         try {
           // Loaded here so that every other command starts without the HTTP stack.
           const { startServer } = await import('../../server.js');

@@ -1,0 +1,68 @@
+// keygate's public API: what this module exports is the contract (semver); every other module is internal.
+/**
+ * Django REST framework's token authentication for TypeScript services.
+ *
+ * - {@link openKeygate} opens keygate on a database: users, tokens, the post-save-style events, and
+ *   {@link Keygate.authenticate} for an `Authorization` header value.
+ * - {@link keygatePlugin} serves it from a Fastify app: `request.user`/`request.auth`, the
+ *   `app.authenticate()` preHandler for the app's own routes, and (each switchable) the token
+ *   endpoints, browser sessions, the browsable API, the admin and the OpenAPI docs.
+ * - `keygate/express` does the same for Express 5 apps.
+ *
+ * @packageDocumentation
+ */
+
+export { openKeygate, type Keygate, type KeygateOptions } from './keygate.js';
+export { keygatePlugin, type Feature, type KeygatePluginOptions } from './plugin/keygate-plugin.js';
+export type { AccessPreHandler, AuthenticateOptions } from './plugin/access-prehandler.js';
+
+export type { AccessPolicy } from './auth/access.js';
+export {
+  TokenAuthentication,
+  parseTokenHeader,
+  type Authenticated,
+  type Authenticator,
+} from './auth/authentication.js';
+export { BasicAuthentication } from './auth/basic-authentication.js';
+export { SessionAuthentication } from './auth/session-authentication.js';
+export {
+  AllowAny,
+  IsAdminUser,
+  IsAuthenticated,
+  IsAuthenticatedOrReadOnly,
+  type Permission,
+} from './auth/permissions.js';
+
+export {
+  ApiError,
+  AuthenticationFailed,
+  DetailError,
+  MethodNotAllowed,
+  NotAuthenticated,
+  NotFound,
+  PermissionDenied,
+  ServiceUnavailable,
+  Throttled,
+  ValidationError,
+  type FieldErrors,
+} from './errors.js';
+
+export type { User } from './users/user.js';
+export type { NewUser, UserDetails, UserService } from './users/user-service.js';
+export type { Token } from './authtoken/token.js';
+export type { IssuedToken, TokenOptions, TokenService } from './authtoken/token-service.js';
+export type { EventBus, EventContext, EventName, KeygateEvents, Listener } from './signals/event-bus.js';
+
+export type { KeygateDatabase, PreparedQuery } from './db/database.js';
+export type { Database, Timestamp } from './db/schema.js';
+export { MigrationError } from './db/migrate.js';
+
+export {
+  defineResource,
+  type FieldMetadata,
+  type ResourceDefinition,
+  type ResourceRepository,
+  type Validated,
+  type ValidationMode,
+} from './http/resource.js';
+export type { PageWindow } from './http/pagination.js';
