@@ -1,6 +1,8 @@
 // buildApp: the Fastify instance with keygate's request pipeline, error handling and routes.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerAdmin } from './admin/admin-site.js';
+import { tokenAdmin } from './admin/token-admin.js';
+import { userAdmin } from './admin/user-admin.js';
 import { TokenAuthentication } from './auth/authentication.js';
 import { BasicAuthentication } from './auth/basic-authentication.js';
 import { SessionAuthentication } from './auth/session-authentication.js';
@@ -27,6 +29,7 @@ import { registerSecurityHeaders } from './http/security-headers.js';
 import { serverCreationOptions } from './http/server-options.js';
 import { browsableApiRenderer } from './html/browsable-api-renderer.js';
 import { registerStaticRoutes } from './html/static-routes.js';
+import { productAdmin } from './products/product-admin.js';
 import { productResource } from './products/product-resource.js';
 import { sessionPlugin } from './sessions/session-plugin.js';
 import { registerSessionRoutes } from './sessions/session-routes.js';
@@ -36,6 +39,8 @@ import type { Keygate } from './keygate.js';
 export interface AppOptions {
   /** pino options, or false for no request logs (tests). Defaults to JSON logs at LOG_LEVEL. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Where the admin site is mounted; default `/admin/`. */
+  readonly adminRoot?: string;
 }
 
 declare module 'fastify' {
@@ -126,7 +131,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     .install(app, renderers, app.defaultAccess);
   registerTokenRoutes(app);
   registerSessionRoutes(app);
-  registerAdmin(app);
+  registerAdmin(app, { root: options.adminRoot, sections: [userAdmin, tokenAdmin, productAdmin] });
   registerStaticRoutes(app);
   registerHealthRoutes(app);
   // Django's APPEND_SLASH redirect, else its 404 page.
