@@ -10,6 +10,7 @@ import { originForm } from './http/request-target.js';
 import { restoreUnknownMethod } from './http/unknown-method.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { serverCreationOptions } from './http/server-options.js';
+import { productAdmin } from './products/product-admin.js';
 import { productResource } from './products/product-resource.js';
 import type { Keygate } from './keygate.js';
 import { keygatePlugin } from './plugin/keygate-plugin.js';
@@ -20,6 +21,8 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** More routes, served with keygate's own (see the plugin's `routes` option). */
   readonly routes?: (scope: FastifyInstance) => void;
+  /** Where the admin site is mounted; default `/admin/`. */
+  readonly adminRoot?: string;
 }
 
 /** Builds the whole application; call `ready()` or `listen()` on the result. */
@@ -70,7 +73,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     tokenEndpoints: true,
     sessions: true,
     browsableApi: true,
-    admin: true,
+    admin: { root: options.adminRoot, sections: [productAdmin] },
     docs: true,
     health: true,
     notFound: true,

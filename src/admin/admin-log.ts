@@ -4,8 +4,8 @@ import { ADMIN_ACTION, type Database } from '../db/schema.js';
 import { nowTimestamp } from '../time.js';
 import type { User } from '../users/user.js';
 
-/** What the admin manages. */
-export type ContentType = 'user' | 'token' | 'product';
+/** What the admin manages: a section's content type, e.g. `product`. */
+export type ContentType = string;
 
 /** One recorded change. */
 export interface LogEntry {
@@ -79,7 +79,7 @@ export function createAdminLog(db: Kysely<Database>) {
         id: Number(row.id),
         actionTime: row.action_time,
         username: row.username,
-        contentType: row.content_type as ContentType,
+        contentType: row.content_type,
         objectId: row.object_id,
         objectRepr: row.object_repr,
         action: ACTION_BY_FLAG.get(Number(row.action_flag)) ?? 'changed',

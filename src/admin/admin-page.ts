@@ -5,6 +5,7 @@ import { sendRedirect } from '../http/redirect.js';
 import { pageChrome } from '../html/page-chrome.js';
 import { renderTemplate } from '../html/templates.js';
 import type { User } from '../users/user.js';
+import { adminRootOf } from './admin-root.js';
 import { takeMessages } from './flash.js';
 
 /** A step of the breadcrumb trail; the last one (the page itself) has no link. */
@@ -27,7 +28,10 @@ export function adminUser(request: FastifyRequest): User {
   return user;
 }
 
-/** Renders `template` (under `admin/`) with `data`, the chrome, breadcrumbs and waiting messages. */
+/**
+ * Renders `template` (under `admin/`) with `data`, the chrome, breadcrumbs and waiting messages;
+ * the templates build the site's own links on `it.adminRoot`.
+ */
 export function sendAdminPage(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -35,10 +39,12 @@ export function sendAdminPage(
   options: PageOptions,
   data: object = {},
 ): FastifyReply {
+  const adminRoot = adminRootOf(request);
   const html = renderTemplate(`admin/${template}`, {
     ...pageChrome(request, reply, `${options.title} | keygate administration`),
+    adminRoot,
     heading: options.title,
-    breadcrumbs: [{ label: 'Home', href: '/admin/' }, ...(options.breadcrumbs ?? [])],
+    breadcrumbs: [{ label: 'Home', href: adminRoot }, ...(options.breadcrumbs ?? [])],
     messages: takeMessages(request, reply),
     isSuperuser: request.user?.isSuperuser ?? false,
     ...data,

@@ -1,5 +1,5 @@
-// The admin site at /admin/: staff-only login, the home page with recent actions, and the users,
-// tokens and products sections. Every change made here is recorded in the admin log.
+// The admin site (at /admin/ unless mounted elsewhere): staff-only login, the home page with recent
+// actions, and the sections the caller plugs in. Every change made here is recorded in the admin log.
 import { parse as parseQueryString } from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NoRouteMatches } from '../errors.js';
@@ -11,11 +11,10 @@ import { browsableApiRenderer } from '../html/browsable-api-renderer.js';
 import { readLoginForm, type LoginErrors } from '../sessions/login-form.js';
 import { localNext } from '../sessions/next-url.js';
 import { passwordLogin } from '../sessions/password-login.js';
-import { createAdminLog, type AdminLog, type LogEntry } from './admin-log.js';
+import { createAdminLog, type LogEntry } from './admin-log.js';
 import { formData, redirectTo, sendAdminPage, shownTime } from './admin-page.js';
-import { registerProductAdmin } from './product-admin.js';
-import { registerTokenAdmin } from './token-admin.js';
-import { registerUserAdmin } from './user-admin.js';
+import { adminRootOf, checkAdminRoot, DEFAULT_ADMIN_ROOT, markAdminRoot } from './admin-root.js';
+import { sectionUrls, type AdminApp, type AdminContext, type AdminSection } from './admin-section.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,25 +23,38 @@ declare module 'fastify' {
   }
 }
 
-/** What every admin section gets. */
-export interface AdminContext {
-  readonly log: AdminLog;
-}
-
 /** Django's admin login error: the same for a wrong password and for a non-staff account. */
 export const INVALID_STAFF_LOGIN =
   'Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive.';
 
-const HOME = '/admin/';
-const LOGIN = '/admin/login/';
 /** How many entries the home page's "Recent actions" shows. */
 const RECENT_ACTIONS = 10;
 
-/** The change page of a logged object, while it can still exist. */
-function entryHref(entry: LogEntry): string | null {
+/** How the admin site is mounted, and what it manages. */
+export interface AdminOptions {
+  /** The site's root path, with both slashes; default `/admin/`. */
+  readonly root?: string;
+  /** The sections, in the order the home page lists them (grouped by their `app`). */
+  readonly sections: readonly AdminSection[];
+}
+
+/** The home page's groups: each app once, where its first section is, with its sections' links. */
+function homeApps(root: string, sections: readonly AdminSection[]) {
+  const apps = new Map<string, AdminApp & { sections: { name: string; href: string; addHref: string }[] }>();
+  for (const section of sections) {
+    const app = apps.get(section.app.label) ?? { ...section.app, sections: [] };
+    apps.set(section.app.label, app);
+    const urls = sectionUrls(root, section.slug);
+    app.sections.push({ name: section.name, href: urls.list, addHref: urls.add });
+  }
+  return [...apps.values()];
+}
+
+/** The change page of a logged object, while it can still exist (and its section is mounted). */
+function entryHref(root: string, sections: readonly AdminSection[], entry: LogEntry): string | null {
   if (entry.action === 'deleted') return null;
-  const section = { user: 'users', token: 'tokens', product: 'products' }[entry.contentType];
-  return `/admin/${section}/${encodeURIComponent(entry.objectId)}/change/`;
+  const section = sections.find((s) => s.contentType === entry.contentType);
+  return section === undefined ? null : sectionUrls(root, section.slug).change(entry.objectId);
 }
 
 /**
@@ -57,7 +69,7 @@ async function adminGuard(request: FastifyRequest, reply: FastifyReply): Promise
   if (session !== null && session.user.isActive && session.user.isStaff) request.user = session.user;
   if (request.user !== null || request.routeOptions.config.adminPublic === true) return undefined;
   // Django's redirect_to_login: `next` quoted with `/` left as it is (QueryDict.urlencode(safe='/')).
-  return redirectTo(reply, `${LOGIN}?next=${quote(request.url)}`);
+  return redirectTo(reply, `${adminRootOf(request)}login/?next=${quote(request.url)}`);
 }
 
 function nextOf(request: FastifyRequest): string {
@@ -89,13 +101,24 @@ function loginPage(
   );
 }
 
-/** Registers the admin site under /admin/. */
-export function registerAdmin(app: FastifyInstance): void {
+/**
+ * Registers the admin site under `options.root` with `options.sections`; the site never imports a
+ * section itself. A malformed root or two sections with the same slug fail here, at start-up.
+ */
+export function registerAdmin(app: FastifyInstance, options: AdminOptions): void {
   const { database } = app.keygate;
-  const context: AdminContext = { log: createAdminLog(database.db) };
+  const root = checkAdminRoot(options.root ?? DEFAULT_ADMIN_ROOT);
+  const { sections } = options;
+  const slugs = sections.map((section) => section.slug);
+  const repeated = slugs.find((slug, i) => slugs.indexOf(slug) !== i);
+  if (repeated !== undefined) throw new TypeError(`two admin sections use the slug '${repeated}'`);
+  const context: AdminContext = { log: createAdminLog(database.db), root };
+  const apps = homeApps(root, sections);
 
   void app.register(
     (admin, _options, done) => {
+      // Before any route: each one carries the root the shared page helpers build links on.
+      admin.addHook('onRoute', markAdminRoot(root));
       admin.addHook('onRequest', adminGuard);
       // Admin forms repeat fields (the list's check boxes): keep every value, unlike the API's
       // parser, which keeps the last as Django's QueryDict does. Only this plugin's routes see it.
@@ -112,7 +135,7 @@ export function registerAdmin(app: FastifyInstance): void {
         schema: { hide: true },
         config: { adminPublic: true },
         async handler(request, reply) {
-          const next = localNext(nextOf(request)) ?? HOME;
+          const next = localNext(nextOf(request)) ?? root;
           if (request.method !== 'POST') {
             return request.user === null ? loginPage(request, reply, {}) : redirectTo(reply, next);
           }
@@ -163,22 +186,21 @@ export function registerAdmin(app: FastifyInstance): void {
           'index',
           { title: 'Site administration', breadcrumbs: [] },
           {
+            apps,
             recent: recent.map((entry) => ({
               ...entry,
-              href: entryHref(entry),
+              href: entryHref(root, sections, entry),
               shownTime: shownTime(entry.actionTime),
             })),
           },
         );
       });
 
-      registerUserAdmin(admin, context);
-      registerTokenAdmin(admin, context);
-      registerProductAdmin(admin, context);
+      for (const section of sections) section.register(admin, context);
 
-      // Django's AdminSite.catch_all_view (final_catch_all_view): any other URL under /admin/ is
+      // Django's AdminSite.catch_all_view (final_catch_all_view): any other URL under the root is
       // the admin's, behind the same guard, so an anonymous visitor is sent to log in (as from
-      // /admin/); staff get APPEND_SLASH's 301 when the slashed URL is an admin page, else the 404 page.
+      // the root); staff get APPEND_SLASH's 301 when the slashed URL is an admin page, else the 404 page.
       admin.route({
         method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
         url: '/*',
@@ -191,6 +213,6 @@ export function registerAdmin(app: FastifyInstance): void {
       });
       done();
     },
-    { prefix: '/admin' },
+    { prefix: root.slice(0, -1) },
   );
 }

@@ -1,6 +1,7 @@
 // One-time messages shown on the next admin page ("The product “Mug” was added successfully."),
 // carried in a short-lived signed cookie so they survive the redirect after a POST.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { adminRootOf } from './admin-root.js';
 
 /** A message and how it is shown. */
 export interface FlashMessage {
@@ -9,7 +10,6 @@ export interface FlashMessage {
 }
 
 const COOKIE = 'kg_messages';
-const PATH = '/admin/';
 /** Long enough for a redirect; a message never lingers for a later visit. */
 const MAX_AGE_SECONDS = 60;
 /** Messages already queued on a reply, so two in one response share the cookie. */
@@ -20,7 +20,8 @@ export function flash(reply: FastifyReply, message: FlashMessage): void {
   const queued = [...(pending.get(reply) ?? []), message];
   pending.set(reply, queued);
   void reply.setCookie(COOKIE, JSON.stringify(queued), {
-    path: PATH,
+    // Sent back to the admin's pages only, wherever it is mounted.
+    path: adminRootOf(reply.request),
     httpOnly: true,
     sameSite: 'lax',
     secure: reply.server.keygate.config.production,
@@ -39,7 +40,7 @@ function isMessage(value: unknown): value is FlashMessage {
 export function takeMessages(request: FastifyRequest, reply: FastifyReply): FlashMessage[] {
   const raw = request.cookies[COOKIE];
   if (raw === undefined || raw === '') return [];
-  void reply.clearCookie(COOKIE, { path: PATH });
+  void reply.clearCookie(COOKIE, { path: adminRootOf(request) });
   const unsigned = request.unsignCookie(raw);
   if (!unsigned.valid || unsigned.value === null) return [];
   try {

@@ -6,7 +6,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IssuedToken } from '../authtoken/token-service.js';
 import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
-import type { AdminContext } from './admin-site.js';
 import {
   adminUser,
   field,
@@ -17,6 +16,7 @@ import {
   shownTime,
   type Crumb,
 } from './admin-page.js';
+import { sectionUrls, type AdminContext, type AdminSection } from './admin-section.js';
 import { readListParams, sendChangeList, type ListPage, type ListSpec, type Row } from './change-list.js';
 import { nonFieldErrors, withErrors, type FormField } from './change-form.js';
 import { handleListAction, registerDeletePage } from './deletion.js';
@@ -29,12 +29,6 @@ import {
 } from './token-admin-queries.js';
 import { checkTokenOwners, createTokenDeleter } from './token-deletion.js';
 
-const LIST = '/admin/tokens/';
-const ADD = '/admin/tokens/add/';
-const USER_SEARCH = '/admin/tokens/user-search/';
-const changeUrl = (id: number) => `/admin/tokens/${id}/change/`;
-const CRUMBS: readonly Crumb[] = [{ label: 'Tokens', href: LIST }];
-const PAGE: ListPage = { path: LIST, noun: 'token', nouns: 'tokens', crumb: 'Tokens', addHref: ADD };
 /** The user picker's script, loaded on token pages only. */
 const SCRIPTS: readonly string[] = ['/static/admin-token.js'];
 
@@ -64,6 +58,7 @@ function tokenLabel(username: string, hint: string): string {
 function addFields(
   values: Readonly<Record<string, string>>,
   hashed: boolean,
+  searchUrl: string,
 ): (FormField & { suggestions?: string; searchUrl?: string })[] {
   return [
     {
@@ -74,7 +69,7 @@ function addFields(
       required: true,
       maxlength: 150,
       suggestions: 'user-suggestions',
-      searchUrl: USER_SEARCH,
+      searchUrl,
       help: 'Type a username; matching users are suggested as you type.',
     },
     ...(hashed
@@ -92,8 +87,24 @@ function addFields(
   ];
 }
 
-/** Registers the tokens section. */
-export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext): void {
+/** The tokens section. */
+export const tokenAdmin: AdminSection = {
+  slug: 'tokens',
+  name: 'Tokens',
+  contentType: 'token',
+  app: { label: 'tokens', name: 'Auth token' },
+  register: registerTokenAdmin,
+};
+
+/** Registers the tokens section's pages. */
+function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext): void {
+  const urls = sectionUrls(root, 'tokens');
+  const LIST = urls.list;
+  const ADD = urls.add;
+  const USER_SEARCH = `${LIST}user-search/`;
+  const changeUrl = (id: number) => urls.change(id);
+  const CRUMBS: readonly Crumb[] = [{ label: 'Tokens', href: LIST }];
+  const PAGE: ListPage = { path: LIST, noun: 'token', nouns: 'tokens', crumb: 'Tokens', addHref: ADD };
   const { database, tokens, users } = admin.keygate;
   const queries = createTokenAdminQueries(database.db, database.dialect);
   const hashed = tokens.policy === 'hashed';
@@ -141,7 +152,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
     values: Readonly<Record<string, string>>,
     errors: FieldErrors = {},
   ): FastifyReply {
-    const fields = addFields(values, hashed);
+    const fields = addFields(values, hashed, USER_SEARCH);
     return sendAdminPage(
       request,
       reply,
@@ -265,13 +276,13 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
             // Only the DRF policy shows a stored key; under `hashed` it was shown once, at creation.
             key: hashed ? null : token.key,
             username,
-            userHref: `/admin/users/${token.userId}/change/`,
+            userHref: sectionUrls(root, 'users').change(token.userId),
             createdText: shownTime(token.created),
             lastUsedText: shownTime(token.lastUsedAt),
             expiresText: shownTime(token.expiresAt),
           },
-          regenerateHref: `/admin/tokens/${token.id}/regenerate/`,
-          deleteHref: `/admin/tokens/${token.id}/delete/`,
+          regenerateHref: `${LIST}${token.id}/regenerate/`,
+          deleteHref: urls.delete(token.id),
           scripts: SCRIPTS,
         },
       );
@@ -297,7 +308,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
               { label: 'Regenerate key' },
             ],
           },
-          { username, formAction: `/admin/tokens/${token.id}/regenerate/`, cancelHref: changeUrl(token.id) },
+          { username, formAction: `${LIST}${token.id}/regenerate/`, cancelHref: changeUrl(token.id) },
         );
       }
       const actor = adminUser(request);

@@ -2,7 +2,10 @@
 // keygate's own routes (token endpoints, browsable API, admin, docs), each switchable.
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AdminSection } from '../admin/admin-section.js';
 import { registerAdmin } from '../admin/admin-site.js';
+import { tokenAdmin } from '../admin/token-admin.js';
+import { userAdmin } from '../admin/user-admin.js';
 import type { AccessPolicy } from '../auth/access.js';
 import type { Authenticator } from '../auth/authentication.js';
 import { TokenAuthentication } from '../auth/authentication.js';
@@ -79,8 +82,11 @@ export interface KeygatePluginOptions {
    * The browsable API: HTML pages for browsers on keygate's API views (needs `sessions`). Default off.
    */
   readonly browsableApi?: boolean;
-  /** The admin site, at `/admin/` (needs `sessions`). Default off. */
-  readonly admin?: boolean;
+  /**
+   * The admin site (needs `sessions`): users and tokens, then the app's own `sections`, under `root`
+   * (default `/admin/`). Default off.
+   */
+  readonly admin?: boolean | { readonly root?: string; readonly sections?: readonly AdminSection[] };
   /** The OpenAPI document at `/openapi.json` and Swagger UI at `/docs`. Default off. */
   readonly docs?: boolean;
   /** `/healthz` and `/readyz` for load balancers. Default off. */
@@ -148,8 +154,12 @@ async function keygateRoutes(scope: FastifyInstance, options: KeygatePluginOptio
     );
   }
   if (sessions) registerSessionRoutes(scope);
-  if (options.admin === true) registerAdmin(scope);
-  if (options.browsableApi === true || options.admin === true) registerStaticRoutes(scope);
+  const admin = options.admin ?? false;
+  if (admin !== false) {
+    const { root, sections = [] } = admin === true ? {} : admin;
+    registerAdmin(scope, { root, sections: [userAdmin, tokenAdmin, ...sections] });
+  }
+  if (options.browsableApi === true || admin !== false) registerStaticRoutes(scope);
   if (options.health === true) registerHealthRoutes(scope);
   options.routes?.(scope);
   // Django's APPEND_SLASH redirect, else its 404 page.
@@ -158,7 +168,7 @@ async function keygateRoutes(scope: FastifyInstance, options: KeygatePluginOptio
 
 const plugin: FastifyPluginAsync<KeygatePluginOptions> = async (app, options) => {
   const { keygate } = options;
-  if ((options.browsableApi === true || options.admin === true) && options.sessions !== true) {
+  if ((options.browsableApi === true || (options.admin ?? false) !== false) && options.sessions !== true) {
     throw new Error('keygate: the browsable API and the admin need `sessions: true`');
   }
   app.decorate('keygate', keygate);

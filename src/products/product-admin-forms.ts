@@ -1,52 +1,29 @@
-// Products in the admin: list (search, in-stock filter, sorting), add, change and delete, with
-// exactly the API's validation (DRF's ProductSerializer rules for a form body) and errors beside each field.
+// The products section's add and change pages, with exactly the API's validation (DRF's
+// ProductSerializer rules for a form body) and errors beside each field.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { NotFound } from '../errors.js';
-import { formatCents } from '../products/decimal.js';
-import { NAME_MAX_LENGTH, PRODUCT_FIELD_RULES, validateProduct } from '../products/product-fields.js';
-import { newProductRow, productChanges } from '../products/product-repository.js';
-import { PRODUCT_DEFAULTS, toProduct, type Product } from '../products/product.js';
 import { nowTimestamp } from '../time.js';
 import type { User } from '../users/user.js';
-import type { AdminContext } from './admin-site.js';
-import { adminUser, formData, field, objectId, sendAdminPage, shownTime, type Crumb } from './admin-page.js';
-import { readListParams, sendChangeList, type ListPage, type ListSpec, type Row } from './change-list.js';
-import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
-import { handleListAction, registerDeletePage, type Deleter } from './deletion.js';
-import { likeContains } from './search.js';
-
-const LIST = '/admin/products/';
-const ADD = '/admin/products/add/';
-const changeUrl = (id: number) => `/admin/products/${id}/change/`;
-const CRUMBS: readonly Crumb[] = [{ label: 'Products', href: LIST }];
-const PAGE: ListPage = { path: LIST, noun: 'product', nouns: 'products', crumb: 'Products', addHref: ADD };
-const COLUMNS = ['id', 'name', 'description', 'price_cents', 'stock', 'created', 'updated'] as const;
-
-type Sort = 'name' | 'price' | 'stock' | 'created';
-const SORT_COLUMNS: Readonly<Record<Sort, 'name' | 'price_cents' | 'stock' | 'created'>> = {
-  name: 'name',
-  price: 'price_cents',
-  stock: 'stock',
-  created: 'created',
-};
-
-const SPEC: ListSpec<Sort> = {
-  sortable: ['name', 'price', 'stock', 'created'],
-  defaultSort: { field: 'created', descending: true },
-  filters: [
-    {
-      param: 'in_stock',
-      title: 'By availability',
-      choices: [
-        { value: 'yes', label: 'In stock' },
-        { value: 'no', label: 'Out of stock' },
-      ],
-    },
-  ],
-  searchPlaceholder: 'Search name or description',
-};
+import {
+  adminUser,
+  afterSave,
+  field,
+  formData,
+  nonFieldErrors,
+  objectId,
+  sendAdminPage,
+  withErrors,
+  type Crumb,
+  type FormField,
+  type SectionUrls,
+} from '../admin/index.js';
+import { formatCents } from './decimal.js';
+import { PRODUCT_COLUMNS } from './product-admin-list.js';
+import { NAME_MAX_LENGTH, PRODUCT_FIELD_RULES, validateProduct } from './product-fields.js';
+import { newProductRow, productChanges } from './product-repository.js';
+import { PRODUCT_DEFAULTS, toProduct, type Product } from './product.js';
 
 /** What the add form starts from: the model's defaults, as Django's admin shows them. */
 const ADD_VALUES: Readonly<Record<string, string>> = Object.freeze({
@@ -114,68 +91,33 @@ function sentValues(data: Readonly<Record<string, unknown>>): Record<string, str
   );
 }
 
-/** Registers the products section. */
-export function registerProductAdmin(admin: FastifyInstance, { log }: AdminContext): void {
-  const { db, dialect } = admin.keygate.database;
-
-  async function find(id: number): Promise<Product | undefined> {
-    const row = await db.selectFrom('products').select(COLUMNS).where('id', '=', id).executeTakeFirst();
-    return row && toProduct(row);
-  }
-
-  async function record(
+/** What the forms need from their section. */
+export interface ProductFormDeps {
+  readonly db: Kysely<Database>;
+  readonly urls: SectionUrls;
+  readonly crumbs: readonly Crumb[];
+  /** Records a change to `product` in the admin log, inside `trx`. */
+  readonly record: (
     trx: Transaction<Database>,
     actor: User,
     product: Product,
-    action: 'added' | 'changed' | 'deleted',
+    action: 'added' | 'changed',
     message?: string,
-  ) {
-    await log.record(trx, {
-      actor,
-      contentType: 'product',
-      objectId: product.id,
-      objectRepr: product.name,
-      action,
-      message,
-    });
-  }
+  ) => Promise<void>;
+}
 
-  const deleter: Deleter = {
-    noun: 'product',
-    plural: 'products',
-    listPath: LIST,
-    async load(ids) {
-      if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('products')
-        .select(['id', 'name'])
-        .where('id', 'in', ids)
-        .orderBy('id')
-        .execute();
-      return rows.map((row) => ({
-        id: Number(row.id),
-        label: row.name,
-        href: changeUrl(Number(row.id)),
-        related: [],
-      }));
-    },
-    async deleteAll(actor, doomed) {
-      return db.transaction().execute(async (trx) => {
-        let deleted = 0;
-        for (const item of doomed) {
-          const row = await trx
-            .deleteFrom('products')
-            .where('id', '=', item.id)
-            .returning(COLUMNS)
-            .executeTakeFirst();
-          if (row === undefined) continue;
-          await record(trx, actor, toProduct(row), 'deleted');
-          deleted += 1;
-        }
-        return deleted;
-      });
-    },
-  };
+/** Registers `/products/add/` and `/products/:id/change/`. */
+export function registerProductForms(admin: FastifyInstance, deps: ProductFormDeps): void {
+  const { db, urls, crumbs, record } = deps;
+
+  async function find(id: number): Promise<Product | undefined> {
+    const row = await db
+      .selectFrom('products')
+      .select(PRODUCT_COLUMNS)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toProduct(row);
+  }
 
   function formPage(
     request: FastifyRequest,
@@ -190,70 +132,19 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
       request,
       reply,
       'change-form',
-      { title, status, breadcrumbs: [...CRUMBS, { label: product === null ? 'Add product' : product.name }] },
+      { title, status, breadcrumbs: [...crumbs, { label: product === null ? 'Add product' : product.name }] },
       {
         form: {
           action: request.url,
           fields,
           nonFieldErrors: errors,
-          deleteHref: product === null ? null : `/admin/products/${product.id}/delete/`,
+          deleteHref: product === null ? null : urls.delete(product.id),
           moreButtons: true,
         },
         subtitle: product?.name ?? null,
       },
     );
   }
-
-  admin.route({
-    method: ['GET', 'HEAD', 'POST'],
-    url: '/products/',
-    schema: { hide: true },
-    async handler(request, reply) {
-      if (request.method === 'POST') return handleListAction(request, reply, deleter, CRUMBS);
-      const params = readListParams(request.query, SPEC);
-      let query = db.selectFrom('products');
-      if (params.q !== '') {
-        const { q } = params;
-        query = query.where((eb) =>
-          eb.or([likeContains('name', q, dialect), likeContains('description', q, dialect)]),
-        );
-      }
-      if (params.filters.in_stock === 'yes') query = query.where('stock', '>', 0);
-      if (params.filters.in_stock === 'no') query = query.where('stock', '=', 0);
-      const [counted, rows] = await Promise.all([
-        query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        query
-          .select(COLUMNS)
-          .orderBy(SORT_COLUMNS[params.sort.field], params.sort.descending ? 'desc' : 'asc')
-          .orderBy('id', params.sort.descending ? 'desc' : 'asc')
-          .limit(params.limit)
-          .offset(params.offset)
-          .execute(),
-      ]);
-      const listed: Row[] = rows.map(toProduct).map((p) => ({
-        id: p.id,
-        label: p.name,
-        cells: [
-          { text: p.name, href: changeUrl(p.id) },
-          { text: formatCents(p.priceCents) },
-          { text: String(p.stock) },
-          { text: shownTime(p.created) },
-        ],
-      }));
-      return sendChangeList(request, reply, PAGE, {
-        params,
-        spec: SPEC,
-        columns: [
-          { label: 'Name', sort: 'name' },
-          { label: 'Price', sort: 'price' },
-          { label: 'Stock', sort: 'stock' },
-          { label: 'Created', sort: 'created' },
-        ],
-        rows: listed,
-        count: Number(counted.n),
-      });
-    },
-  });
 
   admin.route({
     method: ['GET', 'HEAD', 'POST'],
@@ -278,7 +169,7 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
         const row = await trx
           .insertInto('products')
           .values(newProductRow(checked.value, nowTimestamp()))
-          .returning(COLUMNS)
+          .returning(PRODUCT_COLUMNS)
           .executeTakeFirstOrThrow();
         const created = toProduct(row);
         await record(trx, actor, created, 'added');
@@ -287,7 +178,7 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
       return afterSave(
         reply,
         data,
-        { list: LIST, change: changeUrl(product.id), add: ADD },
+        { list: urls.list, change: urls.change(product.id), add: urls.add },
         `The product “${product.name}” was added successfully.`,
       );
     },
@@ -322,7 +213,7 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
           .updateTable('products')
           .set({ ...productChanges(checked.value), updated: nowTimestamp() })
           .where('id', '=', product.id)
-          .returning(COLUMNS)
+          .returning(PRODUCT_COLUMNS)
           .executeTakeFirst();
         if (row === undefined) return undefined;
         const after = toProduct(row);
@@ -342,11 +233,9 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
       return afterSave(
         reply,
         data,
-        { list: LIST, change: changeUrl(updated.id), add: ADD },
+        { list: urls.list, change: urls.change(updated.id), add: urls.add },
         `The product “${updated.name}” was changed successfully.`,
       );
     },
   });
-
-  registerDeletePage(admin, 'products', deleter, CRUMBS);
 }
