@@ -15,7 +15,6 @@ import { adminUser, formData, field, objectId, sendAdminPage, shownTime, type Cr
 import { readListParams, sendChangeList, type ListPage, type ListSpec, type Row } from './change-list.js';
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
 import { handleListAction, registerDeletePage, type Deleter } from './deletion.js';
-import { likeContains } from './search.js';
 
 const LIST = '/admin/products/';
 const ADD = '/admin/products/add/';
@@ -116,7 +115,8 @@ function sentValues(data: Readonly<Record<string, unknown>>): Record<string, str
 
 /** Registers the products section. */
 export function registerProductAdmin(admin: FastifyInstance, { log }: AdminContext): void {
-  const { db, dialect } = admin.keygate.database;
+  const { database } = admin.keygate;
+  const { db } = database;
 
   async function find(id: number): Promise<Product | undefined> {
     const row = await db.selectFrom('products').select(COLUMNS).where('id', '=', id).executeTakeFirst();
@@ -215,7 +215,7 @@ export function registerProductAdmin(admin: FastifyInstance, { log }: AdminConte
       if (params.q !== '') {
         const { q } = params;
         query = query.where((eb) =>
-          eb.or([likeContains('name', q, dialect), likeContains('description', q, dialect)]),
+          eb.or([database.contains('name', q), database.contains('description', q)]),
         );
       }
       if (params.filters.in_stock === 'yes') query = query.where('stock', '>', 0);

@@ -95,7 +95,7 @@ function addFields(
 /** Registers the tokens section. */
 export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext): void {
   const { database, tokens, users } = admin.keygate;
-  const queries = createTokenAdminQueries(database.db, database.dialect);
+  const queries = createTokenAdminQueries(database);
   const hashed = tokens.policy === 'hashed';
 
   /** The token the URL names, if the admin may manage it; 404 or 403 otherwise. */

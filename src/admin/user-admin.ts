@@ -28,7 +28,6 @@ import {
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
 import { DELETE_SELECTED, handleDeletePage, handleListAction } from './deletion.js';
 import { flash } from './flash.js';
-import { likeContains } from './search.js';
 import { createUserDeleter, mayManage, SELF_DELETE, SUPERUSER_ONLY } from './user-deletion.js';
 import {
   addFields,
@@ -81,7 +80,7 @@ const SPEC: ListSpec<Sort> = {
 /** Registers the users section. */
 export function registerUserAdmin(admin: FastifyInstance, { log }: AdminContext): void {
   const { users, database } = admin.keygate;
-  const { db, dialect } = database;
+  const { db } = database;
 
   async function record(
     trx: Transaction<Database>,
@@ -190,9 +189,7 @@ export function registerUserAdmin(admin: FastifyInstance, { log }: AdminContext)
       let query = db.selectFrom('users');
       // Django's search: every word must match one of the columns.
       for (const word of params.q.split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS)) {
-        query = query.where((eb) =>
-          eb.or(SEARCH_COLUMNS.map((column) => likeContains(column, word, dialect))),
-        );
+        query = query.where((eb) => eb.or(SEARCH_COLUMNS.map((column) => database.contains(column, word))));
       }
       for (const [param, column] of Object.entries(FILTER_COLUMNS)) {
         const value = params.filters[param];

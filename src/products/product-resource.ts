@@ -1,6 +1,6 @@
 // The seed's ProductModelViewSet: Token authentication, IsAuthenticated, under `product_api`.
 import type { AccessPolicy } from '../auth/access.js';
-import type { KeygateDatabase } from '../db/database.js';
+import type { KeygateDatabase } from '../db/keygate-database.js';
 import type { ResourceDefinition } from '../http/resource.js';
 import { formatCents } from './decimal.js';
 import { validateProduct, type ProductInput } from './product-fields.js';
