@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
-import { dialectOf, sqlitePath } from '../src/db/database.js';
+import { dialectOf, sqlitePath } from '../src/db/database-url.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createKeygate } from '../src/keygate.js';
 import { nowTimestamp } from '../src/time.js';

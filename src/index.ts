@@ -53,7 +53,8 @@ export type { Token } from './authtoken/token.js';
 export type { IssuedToken, TokenOptions, TokenService } from './authtoken/token-service.js';
 export type { EventBus, EventContext, EventName, KeygateEvents, Listener } from './signals/event-bus.js';
 
-export type { KeygateDatabase, PreparedQuery } from './db/database.js';
+export type { KeygateDatabase, PreparedQuery } from './db/keygate-database.js';
+export type { DatabaseSource } from './db/open-database.js';
 export type { Database, Timestamp } from './db/schema.js';
 export { MigrationError } from './db/migrate.js';
 

@@ -6,7 +6,8 @@ import { createTokenService, type TokenService } from './authtoken/token-service
 import { parseTokenHeader, type Authenticated } from './auth/authentication.js';
 import { loadConfig, type Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
-import { openDatabase, type KeygateDatabase } from './db/database.js';
+import type { KeygateDatabase } from './db/keygate-database.js';
+import { openDatabase, type DatabaseSource } from './db/open-database.js';
 import { createSessionRepository, type SessionRepository } from './sessions/session-repository.js';
 import { registerSessionInvalidation } from './sessions/session-signals.js';
 import { derivedSecret } from './sessions/signing-secret.js';
@@ -51,8 +52,11 @@ export interface Keygate {
 
 /** Options of {@link openKeygate}: the database, plus any setting (each has a default). */
 export interface KeygateOptions extends Partial<Omit<Config, 'databaseUrl'>> {
-  /** `sqlite:<path>` or `postgres://user@host:port/db`. */
-  readonly database: string;
+  /**
+   * `sqlite:<path>` or `postgres://user@host:port/db`; or the host's own `pg.Pool` or better-sqlite3
+   * database, which keygate uses and never closes.
+   */
+  readonly database: DatabaseSource;
 }
 
 /**
@@ -61,12 +65,16 @@ export interface KeygateOptions extends Partial<Omit<Config, 'databaseUrl'>> {
  */
 export function openKeygate(options: KeygateOptions): Keygate {
   const { database, ...settings } = options;
-  return createKeygate({ ...loadConfig({ DATABASE_URL: database }), ...settings });
+  const url = typeof database === 'string' ? database : undefined;
+  return createKeygate(
+    { ...loadConfig(url === undefined ? {} : { DATABASE_URL: url }), ...settings },
+    database,
+  );
 }
 
 /** Opens the database and builds the services from a whole Config; migrations are the caller's decision. */
-export function createKeygate(config: Config): Keygate {
-  const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+export function createKeygate(config: Config, source: DatabaseSource = config.databaseUrl): Keygate {
+  const database = openDatabase(source, { poolSize: config.databasePoolSize });
   const events = new EventBus();
   const userRepository = createUserRepository(database.db);
   const tokenRepository = createTokenRepository(database);

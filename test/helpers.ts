@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
-import type { Dialect } from '../src/db/database.js';
+import type { Dialect } from '../src/db/keygate-database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createKeygate, type Keygate } from '../src/keygate.js';
 

@@ -47,4 +47,3 @@ export {
   type Doomed,
 } from './deletion.js';
 export { flash, type FlashMessage } from './flash.js';
-export { likeContains } from './search.js';

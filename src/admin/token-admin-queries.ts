@@ -1,12 +1,9 @@
 // The SQL of the admin's tokens section: the change list (joined with users for the username),
 // one token with its owner, and the "add token" user picker's prefix search.
-import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../db/database.js';
-import type { Database } from '../db/schema.js';
+import type { KeygateDatabase } from '../db/keygate-database.js';
 import { JOINED_TOKEN_COLUMNS, toToken, type Token } from '../authtoken/token.js';
 import { timestampAt } from '../time.js';
 import type { ListParams } from './change-list.js';
-import { likeContains, searchable } from './search.js';
 
 /** The columns the list sorts by, by the name `?o=` uses. */
 export type TokenSort = 'user' | 'created' | 'last_used';
@@ -29,8 +26,6 @@ export const CREATED_CHOICES = [
 export const USER_SEARCH_LIMIT = 20;
 /** Longer prefixes cannot match a username (150 characters at most). */
 const USER_SEARCH_MAX_LENGTH = 150;
-/** The highest code point: `prefix + TOP` sorts after every string that starts with `prefix`. */
-const TOP = '\u{10FFFF}';
 
 /** A row of the change list: what the list shows, never the key. */
 export interface TokenListRow {
@@ -75,12 +70,13 @@ export function createdRange(choice: string, now: Date): { since: string; until:
 }
 
 /** Creates the tokens section's queries over `db`. */
-export function createTokenAdminQueries(db: Kysely<Database>, dialect: Dialect) {
+export function createTokenAdminQueries(database: KeygateDatabase) {
+  const { db } = database;
   return {
     /** One page of the change list and the number of tokens the search and filter match. */
     async list(params: ListParams<TokenSort>, now: Date): Promise<{ rows: TokenListRow[]; count: number }> {
       let query = db.selectFrom('tokens as t').innerJoin('users as u', 'u.id', 't.user_id');
-      if (params.q !== '') query = query.where(likeContains('u.username', params.q, dialect));
+      if (params.q !== '') query = query.where(database.contains('u.username', params.q));
       const range = createdRange(params.filters.created ?? '', now);
       if (range !== null) {
         query = query.where('t.created', '>=', range.since).where('t.created', '<', range.until);
@@ -131,23 +127,18 @@ export function createTokenAdminQueries(db: Kysely<Database>, dialect: Dialect) 
 
     /**
      * Up to {@link USER_SEARCH_LIMIT} users whose username starts with `prefix` (case-sensitive),
-     * by username. A range (`>= prefix` and `< prefix + U+10FFFF`) rather than LIKE, which neither
-     * database would answer from an index here. The range is a prefix match only where usernames
-     * compare by code point: SQLite's BINARY, and on PostgreSQL the `"C"` collation, named
-     * explicitly so a database created with a language collation (en_US) is answered correctly
-     * too, from the `users_username_c` index (migration 0006). Superusers are left out unless
-     * `superusers` is set: only a superuser may manage their tokens.
+     * in code point order whatever the database's collation. `database.startsWith` is a range
+     * rather than LIKE, answered from the index of migration 0006 (`users_username_c`). Superusers
+     * are left out unless `superusers` is set: only a superuser may manage their tokens.
      */
     async usersStartingWith(prefix: string, { superusers = false } = {}): Promise<UserChoice[]> {
-      if ([...prefix].length > USER_SEARCH_MAX_LENGTH || !searchable(prefix)) return [];
-      const username = dialect === 'postgres' ? sql<string>`username collate "C"` : sql<string>`username`;
+      if ([...prefix].length > USER_SEARCH_MAX_LENGTH) return [];
       let query = db
         .selectFrom('users')
         .select(['id', 'username'])
-        .where(username, '>=', prefix)
-        .where(username, '<', prefix + TOP);
+        .where(database.startsWith('username', prefix));
       if (!superusers) query = query.where('is_superuser', '=', false);
-      const rows = await query.orderBy(username).limit(USER_SEARCH_LIMIT).execute();
+      const rows = await query.orderBy(database.byCodePoint('username')).limit(USER_SEARCH_LIMIT).execute();
       return rows.map((row) => ({ id: Number(row.id), username: row.username }));
     },
   };

@@ -106,7 +106,7 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
   const CRUMBS: readonly Crumb[] = [{ label: 'Tokens', href: LIST }];
   const PAGE: ListPage = { path: LIST, noun: 'token', nouns: 'tokens', crumb: 'Tokens', addHref: ADD };
   const { database, tokens, users } = admin.keygate;
-  const queries = createTokenAdminQueries(database.db, database.dialect);
+  const queries = createTokenAdminQueries(database);
   const hashed = tokens.policy === 'hashed';
 
   /** The token the URL names, if the admin may manage it; 404 or 403 otherwise. */

@@ -12,7 +12,6 @@ import {
 } from './change-list.js';
 import { DELETE_SELECTED, handleListAction } from './deletion.js';
 import { flash } from './flash.js';
-import { likeContains } from './search.js';
 import { SELF_DELETE } from './user-deletion.js';
 import type { UserPagesDeps } from './user-pages-deps.js';
 
@@ -43,7 +42,8 @@ const SPEC: ListSpec<Sort> = {
 
 /** Registers `/users/`, the list and its bulk action. */
 export function registerUserList(admin: FastifyInstance, deps: UserPagesDeps): void {
-  const { db, dialect } = deps.database;
+  const { database } = deps;
+  const { db } = database;
   const { urls, crumbs } = deps;
   const page: ListPage = { path: urls.list, noun: 'user', nouns: 'users', crumb: 'Users', addHref: urls.add };
 
@@ -66,9 +66,7 @@ export function registerUserList(admin: FastifyInstance, deps: UserPagesDeps): v
       let query = db.selectFrom('users');
       // Django's search: every word must match one of the columns.
       for (const word of params.q.split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS)) {
-        query = query.where((eb) =>
-          eb.or(SEARCH_COLUMNS.map((column) => likeContains(column, word, dialect))),
-        );
+        query = query.where((eb) => eb.or(SEARCH_COLUMNS.map((column) => database.contains(column, word))));
       }
       for (const [param, column] of Object.entries(FILTER_COLUMNS)) {
         const value = params.filters[param];

@@ -1,7 +1,7 @@
 // What the users section's pages share, built once by user-admin.ts for user-list.ts and user-pages.ts.
 import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
-import type { KeygateDatabase } from '../db/database.js';
+import type { KeygateDatabase } from '../db/keygate-database.js';
 import type { Database } from '../db/schema.js';
 import type { User } from '../users/user.js';
 import type { UserService } from '../users/user-service.js';

@@ -1,6 +1,6 @@
 // A deliberate cache: the token lookup of authenticated requests, kept for at most TOKEN_CACHE_MS.
-import type { KeygateDatabase, Notifications } from '../db/database.js';
-import { AUTH_CHANGED_CHANNEL } from '../db/migrations/0007-auth-change-notify.js';
+import type { KeygateDatabase, Notifications } from '../db/keygate-database.js';
+import { AUTH_CHANGED_CHANNEL } from '../db/auth-changed-channel.js';
 import type { TableWrite } from '../db/write-watch.js';
 import type { TokenWithUser } from './token-repository.js';
 

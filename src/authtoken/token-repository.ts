@@ -1,5 +1,5 @@
 // SQL for tokens, including the one prepared statement every authenticated request runs.
-import type { KeygateDatabase } from '../db/database.js';
+import type { KeygateDatabase } from '../db/keygate-database.js';
 import type { NewTokenRow } from '../db/schema.js';
 import type { Executor } from '../users/user-repository.js';
 import { JOINED_USER_COLUMNS, toUser, type User } from '../users/user.js';

@@ -1,7 +1,7 @@
 // Issuing, resetting, deleting and checking tokens under the configured policy.
 import type { Transaction } from 'kysely';
 import type { TokenPolicy } from '../config.js';
-import type { KeygateDatabase } from '../db/database.js';
+import type { KeygateDatabase } from '../db/keygate-database.js';
 import { runAlso, type AlsoInTransaction } from '../db/in-transaction.js';
 import type { Database } from '../db/schema.js';
 import { AuthenticationFailed, ValidationError } from '../errors.js';

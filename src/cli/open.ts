@@ -11,14 +11,14 @@ export function commandConfig(): Config {
 }
 
 /**
- * Opens keygate for a command. On SQLite, pending migrations are applied (the embedded database
- * is the laptop's and nobody else's); on PostgreSQL a pending migration stops the command, since
- * migrating a shared database is an explicit operator step.
+ * Opens keygate for a command. A database that migrates itself (SQLite: the embedded database is
+ * the laptop's and nobody else's) has its pending migrations applied; on any other (PostgreSQL) a
+ * pending migration stops the command, since migrating a shared database is an explicit operator step.
  */
 export async function openForCommand(config: Config = commandConfig()): Promise<Keygate> {
   const keygate = createKeygate(config);
   try {
-    if (keygate.database.dialect === 'sqlite') {
+    if (keygate.database.migratesItself) {
       await migrateToLatest(keygate.database);
     } else {
       const pending = await pendingMigrations(keygate.database);

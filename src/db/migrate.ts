@@ -1,6 +1,6 @@
 // Schema migrations through Kysely's Migrator, from a fixed, ordered list compiled into keygate.
 import { Migrator, type Migration, type MigrationInfo, type MigrationResultSet } from 'kysely';
-import type { KeygateDatabase } from './database.js';
+import type { KeygateDatabase } from './keygate-database.js';
 import type { DialectMigration } from './migrations/column-types.js';
 import { initial } from './migrations/0001-initial.js';
 import { loginFailures } from './migrations/0002-login-failures.js';

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { NotificationHandlers, Notifications } from './database.js';
+import type { NotificationHandlers, Notifications } from './keygate-database.js';
 
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 5_000;
@@ -22,10 +22,15 @@ function answerChannel(channel: string): string {
 }
 
 /**
- * LISTEN on a dedicated client; on any loss, `down`, then reconnect with back-off until closed. A
- * notification from a waiting writer is answered once `handlers.message` has run.
+ * LISTEN on a dedicated client made from `connection`; on any loss, `down`, then reconnect with
+ * back-off until closed. A notification from a waiting writer is answered once `handlers.message`
+ * has run.
  */
-export function listenPostgres(url: string, channel: string, handlers: NotificationHandlers): Notifications {
+export function listenPostgres(
+  connection: pg.ClientConfig,
+  channel: string,
+  handlers: NotificationHandlers,
+): Notifications {
   let closed = false;
   let current: pg.Client | null = null;
   let retry: NodeJS.Timeout | null = null;
@@ -44,7 +49,7 @@ export function listenPostgres(url: string, channel: string, handlers: Notificat
 
   function connect(): void {
     retry = null;
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    const client = new pg.Client(connection);
     current = client;
     client.on('error', () => lost(client));
     client.on('end', () => lost(client));
@@ -89,7 +94,7 @@ const LISTENERS_SQL = `SELECT pid FROM pg_stat_activity WHERE datname = current_
  * of its own (opened at the first use, reopened after a loss).
  */
 export class PostgresWaiter {
-  readonly #url: string;
+  readonly #connection: pg.ClientConfig;
   #client: Promise<pg.Client> | null = null;
   /** The answer channels the current client listens on. */
   #listening = new Map<string, Promise<unknown>>();
@@ -97,8 +102,9 @@ export class PostgresWaiter {
   readonly #waiting = new Map<string, (pid: number) => void>();
   #closed = false;
 
-  constructor(url: string) {
-    this.#url = url;
+  /** `connection` configures the waiter's own client. */
+  constructor(connection: pg.ClientConfig) {
+    this.#connection = connection;
   }
 
   /**
@@ -152,7 +158,7 @@ export class PostgresWaiter {
   #connect(): Promise<pg.Client> {
     if (this.#closed) return Promise.reject(new Error('closed'));
     if (this.#client !== null) return this.#client;
-    const client = new pg.Client({ connectionString: this.#url, connectionTimeoutMillis: 2000 });
+    const client = new pg.Client(this.#connection);
     const connecting = client.connect().then(() => client);
     const lost = (): void => {
       if (this.#client !== connecting) return;

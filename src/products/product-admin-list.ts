@@ -2,11 +2,10 @@
 // sorting, and the "delete selected" action.
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../db/database.js';
+import type { KeygateDatabase } from '../db/keygate-database.js';
 import type { Database } from '../db/schema.js';
 import {
   handleListAction,
-  likeContains,
   readListParams,
   sendChangeList,
   shownTime,
@@ -58,7 +57,7 @@ const SPEC: ListSpec<Sort> = {
 /** What the list needs from its section. */
 export interface ProductListDeps {
   readonly db: Kysely<Database>;
-  readonly dialect: Dialect;
+  readonly database: KeygateDatabase;
   readonly urls: SectionUrls;
   readonly crumbs: readonly Crumb[];
   readonly deleter: Deleter;
@@ -66,7 +65,7 @@ export interface ProductListDeps {
 
 /** Registers `/products/`, the list and its bulk action. */
 export function registerProductList(admin: FastifyInstance, deps: ProductListDeps): void {
-  const { db, dialect, urls, crumbs, deleter } = deps;
+  const { db, database, urls, crumbs, deleter } = deps;
   const page: ListPage = {
     path: urls.list,
     noun: 'product',
@@ -86,7 +85,7 @@ export function registerProductList(admin: FastifyInstance, deps: ProductListDep
       if (params.q !== '') {
         const { q } = params;
         query = query.where((eb) =>
-          eb.or([likeContains('name', q, dialect), likeContains('description', q, dialect)]),
+          eb.or([database.contains('name', q), database.contains('description', q)]),
         );
       }
       if (params.filters.in_stock === 'yes') query = query.where('stock', '>', 0);

@@ -27,7 +27,8 @@ export const productAdmin: AdminSection = {
 
 /** Registers the products section's pages. */
 function registerProductAdmin(admin: FastifyInstance, { log, root }: AdminContext): void {
-  const { db, dialect } = admin.keygate.database;
+  const { database } = admin.keygate;
+  const { db } = database;
   const urls = sectionUrls(root, 'products');
   const crumbs = [{ label: 'Products', href: urls.list }];
 
@@ -85,7 +86,7 @@ function registerProductAdmin(admin: FastifyInstance, { log, root }: AdminContex
     },
   };
 
-  registerProductList(admin, { db, dialect, urls, crumbs, deleter });
+  registerProductList(admin, { db, database, urls, crumbs, deleter });
   registerProductForms(admin, { db, urls, crumbs, record });
   registerDeletePage(admin, 'products', deleter, crumbs);
 }

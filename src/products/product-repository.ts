@@ -1,6 +1,6 @@
 // SQL for products. Ordered by id; every lookup uses the primary key; reads are prepared once.
 import { sql } from 'kysely';
-import type { KeygateDatabase } from '../db/database.js';
+import type { KeygateDatabase } from '../db/keygate-database.js';
 import type { NewProductRow, ProductUpdate } from '../db/schema.js';
 import type { PageWindow } from '../http/pagination.js';
 import type { ResourceRepository } from '../http/resource.js';

@@ -1,6 +1,6 @@
 // Creating users, checking their passwords and changing their state; emits the user.* events.
 import type { Transaction } from 'kysely';
-import type { KeygateDatabase } from '../db/database.js';
+import type { KeygateDatabase } from '../db/keygate-database.js';
 import { runAlso, type AlsoInTransaction } from '../db/in-transaction.js';
 import type { Database, UserUpdate } from '../db/schema.js';
 import { DoesNotExist, ValidationError, type FieldErrors } from '../errors.js';

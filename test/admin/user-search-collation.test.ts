@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createTokenAdminQueries } from '../../src/admin/token-admin-queries.js';
-import { openDatabase, type KeygateDatabase } from '../../src/db/database.js';
+import type { KeygateDatabase } from '../../src/db/keygate-database.js';
+import { openDatabase } from '../../src/db/open-database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { PG_ADMIN_URL, POSTGRES_AVAILABLE } from '../helpers.js';
 
@@ -63,7 +64,7 @@ describe('user prefix search under an en-US collation [postgres]', { skip: !POST
   });
 
   it('finds exactly the usernames that start with the prefix, case-sensitively, in code-point order', async () => {
-    const queries = createTokenAdminQueries(database.db, 'postgres');
+    const queries = createTokenAdminQueries(database);
     const found = await queries.usersStartingWith('al');
     assert.deepEqual(
       found.map((u) => u.username),

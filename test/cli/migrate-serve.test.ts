@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SETTINGS } from '../../src/config.js';
-import { sqlitePath } from '../../src/db/database.js';
+import { sqlitePath } from '../../src/db/database-url.js';
 import { createTestDatabase, describeEachDialect, runCli, type TestDatabase, freePort } from '../helpers.js';
 import {
   exitWithin,

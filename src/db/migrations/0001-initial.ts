@@ -1,6 +1,6 @@
 // Users (Django's auth_user), tokens (both policies in one table) and the seed's products.
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../keygate-database.js';
 import { primaryKey, timestampType, type DialectMigration } from './column-types.js';
 
 /** Creates the three tables and an index for every lookup the API does. */

@@ -1,6 +1,6 @@
 // Browser sessions (Django's django_session), keyed by the digest of the key the cookie holds.
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../keygate-database.js';
 import { timestampType, type DialectMigration } from './column-types.js';
 
 /**

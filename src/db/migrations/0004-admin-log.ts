@@ -1,6 +1,6 @@
 // The admin site's record of changes (Django's django_admin_log): who changed what, and when.
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../keygate-database.js';
 import { primaryKey, timestampType, type DialectMigration } from './column-types.js';
 
 /**

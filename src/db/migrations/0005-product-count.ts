@@ -1,6 +1,6 @@
 // The exact number of products in a one-row table, kept by triggers, so a list page never counts.
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../keygate-database.js';
 import type { DialectMigration } from './column-types.js';
 
 /**

@@ -1,6 +1,6 @@
 // An index for the admin's username prefix search that is right under any PostgreSQL collation.
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../keygate-database.js';
 import type { DialectMigration } from './column-types.js';
 
 /**

@@ -1,10 +1,11 @@
 // Tells every keygate process on PostgreSQL that token or user rows changed, whoever changed them.
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../keygate-database.js';
 import type { DialectMigration } from './column-types.js';
 
-/** The channel the token caches of all processes listen on. */
-export const AUTH_CHANGED_CHANNEL = 'keygate_auth_changed';
+// The channel as this migration created it; the runtime's is AUTH_CHANGED_CHANNEL in
+// ../auth-changed-channel.ts (a test checks that they agree).
+const CHANNEL = 'keygate_auth_changed';
 
 // Every column but the bookkeeping ones a request writes as it goes (tokens.last_used_at,
 // users.last_login): a change to any other can end or alter what a token authenticates as.
@@ -23,9 +24,7 @@ export const authChangeNotify: DialectMigration = {
   async up(db: Kysely<unknown>, dialect: Dialect) {
     if (dialect !== 'postgres') return;
     await sql`CREATE FUNCTION keygate_auth_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_notify(${sql.lit(AUTH_CHANGED_CHANNEL)}, TG_TABLE_NAME); RETURN NULL; END $$`.execute(
-      db,
-    );
+      BEGIN PERFORM pg_notify(${sql.lit(CHANNEL)}, TG_TABLE_NAME); RETURN NULL; END $$`.execute(db);
     await sql`CREATE TRIGGER tokens_auth_changed
       AFTER UPDATE OF ${sql.raw(TOKEN_COLUMNS)} OR DELETE OR TRUNCATE ON tokens
       FOR EACH STATEMENT EXECUTE FUNCTION keygate_auth_changed()`.execute(db);

@@ -1,6 +1,6 @@
 // Column definitions that differ between SQLite and PostgreSQL, for migrations only.
 import { sql, type ColumnDefinitionBuilder, type Kysely, type RawBuilder } from 'kysely';
-import type { Dialect } from '../database.js';
+import type { Dialect } from '../keygate-database.js';
 
 /** A migration: applied in order, given the dialect so it can pick column types. */
 export interface DialectMigration {
