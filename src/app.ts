@@ -1,6 +1,7 @@
 // buildApp: the Fastify instance with keygate's request pipeline, error handling and routes.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { registerAdmin } from './admin/admin-site.js';
+import { keygateApiInfo } from './api-info.js';
 import { TokenAuthentication } from './auth/authentication.js';
 import { BasicAuthentication } from './auth/basic-authentication.js';
 import { SessionAuthentication } from './auth/session-authentication.js';
@@ -112,7 +113,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   if (config.production) app.addHook('onRequest', httpsOnlyHook);
   registerSecurityHeaders(app, config.production);
   registerBodyParsers(app);
-  registerOpenApi(app);
+  registerOpenApi(app, keygateApiInfo());
   void app.register(sessionPlugin);
   void app.register(csrfPlugin);
   void app.register(sessionVaryPlugin);
