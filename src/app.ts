@@ -10,6 +10,7 @@ import { originForm } from './http/request-target.js';
 import { restoreUnknownMethod } from './http/unknown-method.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { serverCreationOptions } from './http/server-options.js';
+import { keygateApiInfo } from './api-info.js';
 import { productAdmin } from './products/product-admin.js';
 import { productResource } from './products/product-resource.js';
 import type { Keygate } from './keygate.js';
@@ -74,7 +75,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     sessions: true,
     browsableApi: true,
     admin: { root: options.adminRoot, sections: [productAdmin] },
-    docs: true,
+    docs: keygateApiInfo(),
     health: true,
     notFound: true,
     routes: options.routes,

@@ -53,6 +53,7 @@ export type { Token } from './authtoken/token.js';
 export type { IssuedToken, TokenOptions, TokenService } from './authtoken/token-service.js';
 export type { EventBus, EventContext, EventName, KeygateEvents, Listener } from './signals/event-bus.js';
 
+export type { OpenApiOptions } from './http/openapi.js';
 export type { KeygateDatabase, PreparedQuery } from './db/keygate-database.js';
 export type { DatabaseSource } from './db/open-database.js';
 export type { Database, Timestamp } from './db/schema.js';

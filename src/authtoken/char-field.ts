@@ -1,5 +1,6 @@
 // DRF's serializers.CharField (no length limits): the blank, required and null checks, coercion, validators.
-import { pythonNumberText, pythonStrip } from '../products/decimal.js';
+import { pythonNumberText } from '../fields/python-str.js';
+import { strip } from '../fields/python-text.js';
 
 /** The messages CharField and its always-on validators raise. */
 export const CHAR_FIELD_MESSAGES = Object.freeze({
@@ -41,14 +42,14 @@ function firstLoneSurrogate(text: string): number | undefined {
  */
 export function runCharField(raw: unknown, options: CharFieldOptions = {}): CharFieldResult {
   const trim = options.trimWhitespace ?? true;
-  if (typeof raw === 'string' && (raw === '' || (trim && pythonStrip(raw) === ''))) {
+  if (typeof raw === 'string' && (raw === '' || (trim && strip(raw) === ''))) {
     return fail(CHAR_FIELD_MESSAGES.blank);
   }
   if (raw === undefined) return fail(CHAR_FIELD_MESSAGES.required);
   if (raw === null) return fail(CHAR_FIELD_MESSAGES.null);
   if (typeof raw !== 'string' && typeof raw !== 'number') return fail(CHAR_FIELD_MESSAGES.invalid);
   const text = typeof raw === 'string' ? raw : pythonNumberText(raw);
-  const value = trim ? pythonStrip(text) : text;
+  const value = trim ? strip(text) : text;
 
   const messages: string[] = [];
   if (value.includes('\0')) messages.push(CHAR_FIELD_MESSAGES.nullCharacters);

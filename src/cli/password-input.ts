@@ -1,6 +1,6 @@
 // Getting a new password for a command: from stdin, an environment variable or a hidden prompt,
 // checked by the configured validators (Django's createsuperuser and changepassword prompts).
-import { strip } from '../users/python-text.js';
+import { strip } from '../fields/python-text.js';
 import { CommandError, isInteractive, prompt, promptHidden, readStdin } from './io.js';
 
 /** Where a command takes a new password from. */

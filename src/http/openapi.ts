@@ -1,6 +1,5 @@
 // The OpenAPI 3.1 document at /openapi.json and its UI at /docs, generated from the route schemas.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import swaggerUi, { type FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
@@ -15,25 +14,21 @@ export const DOCS_PREFIX = '/docs';
 /** The document's public URL (the same document as `${DOCS_PREFIX}/json`). */
 export const OPENAPI_URL = '/openapi.json';
 
-const DESCRIPTION = [
-  "Django REST framework's token authentication, rebuilt in TypeScript.",
-  '',
-  'Exchange a username and password for a key at `POST /gettoken/` (or `POST /customtoken/`), then send',
-  'it with every request as `Authorization: Token <key>`. In **Authorize**, enter that whole value,',
-  'e.g. `Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b`.',
-  '',
-  'Every answer an operation can give is listed with its body, in JSON. (A browser, whose `Accept`',
-  'asks for `text/html`, gets the same answers as pages of the browsable API instead.)',
-].join('\n');
-
-/** The package's version and licence (an SPDX identifier), as the document's `info` gives them. */
-function packageInfo(): { readonly version: string; readonly license: string } {
-  // src/http/ (tsx) and dist/http/ (build) are both two levels below the package root.
-  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  const { version, license } = pkg as { version?: unknown; license?: unknown };
-  if (typeof version !== 'string') throw new Error('package.json has no version');
-  if (typeof license !== 'string') throw new Error('package.json has no license');
-  return { version, license };
+/**
+ * What the document says about the API as a whole (its `info`) and the docs page's title: the
+ * application's, not the engine's. The operations come from the routes and resources registered.
+ */
+export interface OpenApiOptions {
+  /** `info.title`, e.g. `keygate`. */
+  readonly title: string;
+  /** `info.version`: the version of the API the application serves (its package's, say). */
+  readonly version: string;
+  /** `info.description`, in CommonMark: how to authenticate, what the API is for. */
+  readonly description?: string;
+  /** `info.license`, as an SPDX identifier (`MIT`): the name and the identifier both. */
+  readonly license?: string;
+  /** The docs page's `<title>`; `${title} API` when absent. */
+  readonly pageTitle?: string;
 }
 
 /**
@@ -79,21 +74,21 @@ function requireHeaders(operation: Record<string, unknown>): void {
   }
 }
 
-function swaggerOptions(app: FastifyInstance): FastifyDynamicSwaggerOptions {
-  const { version, license } = packageInfo();
+function swaggerOptions(app: FastifyInstance, options: OpenApiOptions): FastifyDynamicSwaggerOptions {
+  const { title, version, description, license } = options;
   return {
     openapi: {
       openapi: '3.1.0',
       info: {
-        title: 'keygate',
+        title,
         version,
-        description: DESCRIPTION,
-        license: { name: license, identifier: license },
+        ...(description !== undefined && { description }),
+        ...(license !== undefined && { license: { name: license, identifier: license } }),
       },
       servers: SERVERS,
       components: { securitySchemes: SECURITY_SCHEMES },
     },
-    // Name components by their `$id` ("Product"), not the plugin's default `def-0`.
+    // Name components by their `$id` (`Error`, a resource's item), not the plugin's default `def-0`.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
@@ -132,7 +127,7 @@ function swaggerOptions(app: FastifyInstance): FastifyDynamicSwaggerOptions {
 /**
  * The one inline style Swagger UI creates: the `<style>` inside its small logo (an SVG React
  * component of swagger-ui-standalone-preset.js), drawn in the top bar before the initializer puts
- * keygate's logo image in its place. Allowed by its hash, not by 'unsafe-inline'. If an upgrade
+ * the plugin's logo image in its place. Allowed by its hash, not by 'unsafe-inline'. If an upgrade
  * changes it, the browser test of /docs reports the violation.
  */
 const SWAGGER_UI_LOGO_STYLE = '.logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}';
@@ -151,17 +146,20 @@ function cspHash(content: string): string {
  */
 export const DOCS_CSP = contentSecurityPolicy([cspHash(SWAGGER_UI_LOGO_STYLE)]);
 
-const UI_OPTIONS: FastifySwaggerUiOptions = {
-  routePrefix: DOCS_PREFIX,
-  // Sent by the plugin on every route of its own (page, assets, document), nowhere else.
-  staticCSP: DOCS_CSP,
-  // Assets come from the package through @fastify/static under `${DOCS_PREFIX}/static/`.
-  uiConfig: { deepLinking: true, persistAuthorization: false },
-  theme: { title: 'keygate API' },
-};
+function uiOptions(options: OpenApiOptions): FastifySwaggerUiOptions {
+  return {
+    routePrefix: DOCS_PREFIX,
+    // Sent by the plugin on every route of its own (page, assets, document), nowhere else.
+    staticCSP: DOCS_CSP,
+    // Assets come from the package through @fastify/static under `${DOCS_PREFIX}/static/`.
+    uiConfig: { deepLinking: true, persistAuthorization: false },
+    theme: { title: options.pageTitle ?? `${options.title} API` },
+  };
+}
 
 /**
- * Registers the OpenAPI generator and UI; call before any route is added.
+ * Registers the OpenAPI generator and UI, with the application's `info`; call before any route is
+ * added.
  *
  * @fastify/swagger collects routes with an `onRoute` hook, and `app.register()` would only install
  * that hook when the app boots, after buildApp has added its routes synchronously. Its generator is
@@ -169,15 +167,17 @@ const UI_OPTIONS: FastifySwaggerUiOptions = {
  * installed here directly. The UI, which names `@fastify/swagger` as a registered-plugin dependency,
  * is then registered in its own scope.
  */
-export function registerOpenApi(app: FastifyInstance): void {
+export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): void {
   documentSchemas(app, [ErrorSchema]);
-  swagger(app, swaggerOptions(app), (error) => {
+  swagger(app, swaggerOptions(app, options), (error) => {
     if (error) throw error;
   });
   void app.register(async (docs) => {
     // Typed as a callback plugin, implemented as an async one: settle on whichever it does.
     await new Promise<void>((resolve, reject) => {
-      const returned: unknown = swaggerUi(docs, UI_OPTIONS, (error) => (error ? reject(error) : resolve()));
+      const returned: unknown = swaggerUi(docs, uiOptions(options), (error) =>
+        error ? reject(error) : resolve(),
+      );
       if (returned instanceof Promise) returned.then(() => resolve(), reject);
     });
   });

@@ -1,7 +1,7 @@
 // DRF's SimpleMetadata: what an OPTIONS request answers about a view.
 import type { FastifyRequest } from 'fastify';
 import { NotFound } from '../errors.js';
-import type { ApiViewDefinition } from './api-view.js';
+import type { ApiViewDefinition } from './api-view-definition.js';
 
 /**
  * DRF's SimpleMetadata.determine_metadata: name, description, renders, parses, then `actions` when

@@ -4,12 +4,14 @@ import type { AccessPolicy } from '../auth/access.js';
 import { checkPermissions } from '../auth/permissions.js';
 import { ApiError, NotFound, ValidationError, type FieldErrors } from '../errors.js';
 import { absoluteUrl } from './absolute-url.js';
-import { registerApiView, type ApiViewDefinition } from './api-view.js';
+import { registerApiView } from './api-view.js';
+import type { ApiViewDefinition } from './api-view-definition.js';
 import { PARSED_MEDIA_TYPES, requestData } from './body-parsers.js';
 import { parseMediaType } from './media-type.js';
 import { documentSchemas } from './openapi/components.js';
 import { resourceDocs, type ResourceSchemas } from './openapi/resource-doc.js';
 import { paginate, pageWindow, type PageWindow } from './pagination.js';
+import { parsePk } from './primary-key.js';
 import type { Renderer, ViewCrumb } from './render.js';
 import { compileJson, pageSchemaOf } from './schema-json.js';
 import { viewName } from './view-name.js';
@@ -73,19 +75,6 @@ export function defineResource<Item, Input>(
   definition: ResourceDefinition<Item, Input>,
 ): ResourceDefinition<Item, Input> {
   return definition;
-}
-
-// Django casts a URL's pk with int(): sign, digits and underscores between digits are accepted.
-const PK_PATTERN = /^\+?\d+(?:_\d+)*$/;
-/** The largest id: id columns are 32-bit integers (Django's AutoField); PostgreSQL refuses larger values. */
-export const MAX_PK = 2147483647;
-
-/** The id a detail URL names, or a 404 (`/abc/`, `/-1/` and ids past the id column's range name nothing). */
-export function parsePk(raw: string | undefined): number {
-  if (raw === undefined || !PK_PATTERN.test(raw)) throw new NotFound();
-  const id = Number(raw.replace(/[+_]/g, ''));
-  if (!Number.isSafeInteger(id) || id > MAX_PK) throw new NotFound();
-  return id;
 }
 
 function pythonTypeName(data: unknown): string {

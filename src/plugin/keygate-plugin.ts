@@ -20,7 +20,7 @@ import { registerBodyParsers } from '../http/body-parsers.js';
 import { errorHandler } from '../http/error-handler.js';
 import { registerHealthRoutes } from '../http/health-routes.js';
 import { notFoundHandler, notFoundPlugin } from '../http/not-found.js';
-import { registerOpenApi } from '../http/openapi.js';
+import { registerOpenApi, type OpenApiOptions } from '../http/openapi.js';
 import { jsonRenderer, type Renderer } from '../http/render.js';
 import type { ResourceDefinition } from '../http/resource.js';
 import { ApiRouter } from '../http/router.js';
@@ -87,8 +87,11 @@ export interface KeygatePluginOptions {
    * (default `/admin/`). Default off.
    */
   readonly admin?: boolean | { readonly root?: string; readonly sections?: readonly AdminSection[] };
-  /** The OpenAPI document at `/openapi.json` and Swagger UI at `/docs`. Default off. */
-  readonly docs?: boolean;
+  /**
+   * The OpenAPI document at `/openapi.json` and Swagger UI at `/docs`, with the document's `info`
+   * (title, version, description, licence). Default off.
+   */
+  readonly docs?: false | OpenApiOptions;
   /** `/healthz` and `/readyz` for load balancers. Default off. */
   readonly health?: boolean;
   /** API resources (DRF's router) served with their API root at `/`. Default none. */
@@ -126,7 +129,7 @@ async function keygateRoutes(scope: FastifyInstance, options: KeygatePluginOptio
     route.errorHandler ??= errorHandler;
   });
   registerBodyParsers(scope);
-  if (options.docs === true) registerOpenApi(scope);
+  if (options.docs !== undefined && options.docs !== false) registerOpenApi(scope, options.docs);
   if (sessions) {
     await scope.register(sessionPlugin);
     await scope.register(csrfPlugin);

@@ -1,14 +1,8 @@
 // DRF's ModelSerializer rules for Product input: presence, null and blank, then each field's coercion and validators.
 import type { FieldErrors } from '../errors.js';
-import {
-  MAX_STRING_LENGTH,
-  asciiDigits,
-  codePointLength,
-  isPythonWhitespace,
-  parseDecimalCents,
-  pythonNumberText,
-  pythonStrip,
-} from './decimal.js';
+import { pythonNumberText } from '../fields/python-str.js';
+import { asciiDigits, codePointLength, isPythonWhitespace, strip } from '../fields/python-text.js';
+import { MAX_STRING_LENGTH, parseDecimalCents } from './decimal.js';
 
 /** The model's `max_length` for `name` (`description` is a TextField: no limit). */
 export const NAME_MAX_LENGTH = 100;
@@ -139,11 +133,11 @@ export function validateProduct(
  * MaxLengthValidator, ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator.
  */
 function charField(raw: unknown, maxLength?: number, allowBlank = false): Checked<string> {
-  if (typeof raw === 'string' && pythonStrip(raw) === '') {
+  if (typeof raw === 'string' && strip(raw) === '') {
     return allowBlank ? { ok: true, value: '' } : invalid(FIELD_MESSAGES.blank);
   }
   if (typeof raw !== 'string' && typeof raw !== 'number') return invalid(FIELD_MESSAGES.invalidString);
-  const text = pythonStrip(typeof raw === 'string' ? raw : pythonNumberText(raw));
+  const text = strip(typeof raw === 'string' ? raw : pythonNumberText(raw));
   const messages: string[] = [];
   if (maxLength !== undefined && codePointLength(text) > maxLength)
     messages.push(FIELD_MESSAGES.nameMaxLength);
@@ -196,6 +190,6 @@ function withoutZeroFraction(text: string): string {
 
 /** Python's `int(text)` in base 10: whitespace, a sign, Unicode digits, single `_` between digits. */
 function pythonInt(text: string): bigint | undefined {
-  const ascii = asciiDigits(pythonStrip(text));
+  const ascii = asciiDigits(strip(text));
   return /^[+-]?\d+(?:_\d+)*$/.test(ascii) ? BigInt(ascii.replaceAll('_', '')) : undefined;
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { strip } from './python-text.js';
+import { strip } from '../fields/python-text.js';
 
 // This file is src/users/ under tsx and dist/users/ after `tsc`: two levels below the package root
 // either way, and the list stays in src/ (the package ships it, as it ships the templates).

@@ -1,7 +1,7 @@
 // Django's four default password validators (django.contrib.auth.password_validation, Django 5.2),
 // with Django's messages and help texts, and validate_password's way of running them all.
+import { codePointLength, isDigits, lower, splitOnNonWord, strip } from '../fields/python-text.js';
 import { commonPasswords, DJANGO_COMMON_PASSWORDS } from './common-passwords.js';
-import { codePointLength, isDigits, lower, splitOnNonWord, strip } from './python-text.js';
 import { quickRatio } from './quick-ratio.js';
 
 /** The account fields a password is compared with; missing or empty ones are skipped. */

@@ -4,12 +4,8 @@ import { describe, it } from 'node:test';
 import {
   DECIMAL_MESSAGES,
   MAX_STRING_LENGTH,
-  asciiDigits,
-  codePointLength,
   formatCents,
   parseDecimalCents,
-  pythonNumberText,
-  pythonStrip,
 } from '../../src/products/decimal.js';
 
 const INVALID = DECIMAL_MESSAGES.invalid;
@@ -218,56 +214,5 @@ describe('formatCents', () => {
       assert.ok(result.ok);
       assert.equal(formatCents(result.cents), text);
     }
-  });
-});
-
-describe('pythonNumberText: str() of the JSON number', () => {
-  const cases: [number, string][] = [
-    [123, '123'],
-    [-0, '0'],
-    [1e3, '1000'],
-    [1e21, '1000000000000000000000'], // as the JSON integer; Python's float would say '1e+21'
-    [2 ** 53 + 2, '9007199254740994'],
-    [1.5, '1.5'],
-    [-0.5, '-0.5'],
-    [0.1 + 0.2, '0.30000000000000004'],
-    [0.0001, '0.0001'],
-    [0.00001, '1e-05'],
-    [1.5e-7, '1.5e-07'],
-    [-2.5e-10, '-2.5e-10'],
-    [5e-324, '5e-324'],
-    [123.456, '123.456'],
-    [4503599627370495.5, '4503599627370495.5'],
-    [NaN, 'nan'],
-    [Infinity, 'inf'],
-    [-Infinity, '-inf'],
-  ];
-  for (const [value, text] of cases) {
-    it(`${String(value)} -> ${text}`, () => assert.equal(pythonNumberText(value), text));
-  }
-});
-
-describe('Python string helpers', () => {
-  it('pythonStrip removes Python whitespace, not JS \\s', () => {
-    assert.equal(pythonStrip(' \t\n\v\f\r\x1c\x1f\x85\xa0\u2000\u2028\u3000a b\u205f'), 'a b');
-    assert.equal(pythonStrip('\ufeffa\ufeff'), '\ufeffa\ufeff'); // BOM is not whitespace in Python
-    assert.equal(pythonStrip('\u200b'), '\u200b');
-    assert.equal(pythonStrip('   '), '');
-  });
-  it('pythonStrip is linear on long whitespace runs', () => {
-    const text = `a${' '.repeat(1_000_000)}b`;
-    assert.equal(pythonStrip(text), text);
-  });
-  it('asciiDigits maps every Unicode decimal digit', () => {
-    assert.equal(asciiDigits('٠١٢٣٤٥٦٧٨٩'), '0123456789');
-    assert.equal(asciiDigits('０９'), '09');
-    assert.equal(asciiDigits('𝟎𝟗𝟘𝟡𝟿'), '09099'); // mathematical digits: five runs back to back
-    assert.equal(asciiDigits('x1²½'), 'x1²½'); // superscripts and fractions are not decimal digits
-  });
-  it('codePointLength counts like Python len()', () => {
-    assert.equal(codePointLength('abc'), 3);
-    assert.equal(codePointLength('😀'), 1);
-    assert.equal(codePointLength('\ud800'), 1);
-    assert.equal(codePointLength('\ud800\ud800'), 2);
   });
 });

@@ -15,7 +15,7 @@ import {
   validatePassword,
   type PasswordUser,
 } from '../../src/users/password-validators.js';
-import { isDigits, lower, splitOnNonWord, strip } from '../../src/users/python-text.js';
+import { isDigits, lower, splitOnNonWord, strip } from '../../src/fields/python-text.js';
 import { quickRatio } from '../../src/users/quick-ratio.js';
 
 const TOO_SHORT = 'This password is too short. It must contain at least 8 characters.';

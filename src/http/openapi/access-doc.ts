@@ -13,7 +13,7 @@ import {
   Throttled,
 } from '../../errors.js';
 import { ErrorSchema } from '../error-schemas.js';
-import type { ResponseDoc } from './operation-doc.js';
+import type { ResponseDoc } from './response-doc.js';
 
 /** The security scheme that token-protected operations name in their `security`. */
 export const TOKEN_AUTH_SCHEME = 'TokenAuth';

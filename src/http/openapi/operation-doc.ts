@@ -13,22 +13,7 @@ import {
 import { ErrorSchema } from '../error-schemas.js';
 import type { Renderer } from '../render.js';
 import { accessDoc } from './access-doc.js';
-
-/** A response header, always sent with its response. */
-export interface HeaderDoc {
-  readonly description: string;
-  readonly schema: Readonly<Record<string, unknown>>;
-}
-
-/** One status an operation answers with. */
-export interface ResponseDoc {
-  readonly description: string;
-  /** The body's schema; none for an empty body (204). */
-  readonly schema?: TSchema;
-  /** A body the operation sends with this status (from the error classes, for errors). */
-  readonly example?: unknown;
-  readonly headers?: Readonly<Record<string, HeaderDoc>>;
-}
+import type { HeaderDoc, ResponseDoc } from './response-doc.js';
 
 /** What a view declares about one of its operations; the rest is derived from the view itself. */
 export interface OperationDoc {

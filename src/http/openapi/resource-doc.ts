@@ -2,8 +2,8 @@
 import { Type, type TSchema } from 'typebox';
 import { NotFound } from '../../errors.js';
 import { ErrorSchema, validationErrorSchema } from '../error-schemas.js';
-import type { ViewMethod } from '../api-view.js';
-import { MAX_PK } from '../resource.js';
+import type { ViewMethod } from '../api-view-definition.js';
+import { MAX_PK } from '../primary-key.js';
 import type { OperationDoc } from './operation-doc.js';
 import { pascalCase, resourceOperationId } from './operation-id.js';
 
