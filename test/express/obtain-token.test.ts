@@ -101,13 +101,13 @@ describeEachDialect('keygate/express: obtainAuthToken', (ctx) => {
   });
 
   it("bodies that are not a mapping, malformed JSON, other media types: DRF's answers", async () => {
-    const cases: [Record<string, string>, string][] = [
+    const cases: [Record<string, string>, string | Buffer][] = [
       [{ 'content-type': 'application/json' }, '[1]'],
       [{ 'content-type': 'application/json' }, 'null'],
       [{ 'content-type': 'application/json' }, '{"username": x'],
       [{ 'content-type': 'application/json' }, '{"a": NaN}'],
       [{ 'content-type': 'application/json' }, ' '],
-      [{ 'content-type': 'application/json; charset=utf-8' }, '\xff'],
+      [{ 'content-type': 'application/json; charset=utf-8' }, Buffer.from([0xff])],
       [{ 'content-type': 'text/plain' }, 'username=a'],
       [{ 'content-type': 'text/plain' }, ''],
       [{}, 'username=a'],
@@ -119,6 +119,10 @@ describeEachDialect('keygate/express: obtainAuthToken', (ctx) => {
       '{"non_field_errors":["No data provided"]}',
       '{"detail":"JSON parse error - Expecting value: line 1 column 14 (char 13)"}',
     ]);
+    assert.equal(
+      seen[5],
+      '{"detail":"JSON parse error - \'utf-8\' codec can\'t decode byte 0xff in position 0: invalid start byte"}',
+    );
     assert.equal(seen[6], '{"detail":"Unsupported media type \\"text/plain\\" in request."}');
     assert.equal(seen[8], '{"detail":"Unsupported media type \\"\\" in request."}');
   });
