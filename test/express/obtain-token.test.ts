@@ -1,6 +1,10 @@
 // keygate/express's obtainAuthToken on a real Express 5 app, byte for byte against keygate's own /gettoken/ and /customtoken/.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
+import express from 'express';
+import { obtainAuthToken } from '../../src/express/index.js';
 import type { User } from '../../src/users/user.js';
 import { describeEachDialect, uniqueName } from '../helpers.js';
 import { form, json, send, startExpress, type ExpressServer, type RawResponse } from './express-support.js';
@@ -134,7 +138,7 @@ describeEachDialect('keygate/express: obtainAuthToken', (ctx) => {
     assert.equal(response.body, '{"detail":"Request body is too large."}');
   });
 
-  it('failed logins are reported without the password; no key or password reaches an error', async () => {
+  it('failed logins are reported without the password; no key or password reaches an error', () => {
     assert.ok(server.failedLogins.length > 0);
     for (const failure of server.failedLogins) {
       assert.deepEqual(Object.keys(failure).sort(), ['address', 'username']);
@@ -142,6 +146,30 @@ describeEachDialect('keygate/express: obtainAuthToken', (ctx) => {
     }
     assert.ok(!JSON.stringify(server.failedLogins).includes('wrong'));
     assert.deepEqual(server.errors, []);
+  });
+});
+
+describeEachDialect('keygate/express: obtainAuthToken in a host app with its own body parser', (ctx) => {
+  it("uses the body express.json() already parsed; any method but POST is DRF's 405", async () => {
+    const user = await ctx().keygate.users.createUser({ username: uniqueName('bob'), password: PASSWORD });
+    const key = (await ctx().keygate.tokens.getOrCreate(user)).key;
+    const app = express();
+    app.use(express.json());
+    app.all('/gettoken/', obtainAuthToken(ctx().keygate));
+    const listener = app.listen(0, '127.0.0.1');
+    await once(listener, 'listening');
+    const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    try {
+      const [headers, body] = json({ username: user.username, password: PASSWORD });
+      const ok = await send(url, 'POST', '/gettoken/', headers, body);
+      assert.equal(ok.body, JSON.stringify({ token: key }));
+      const got = await send(url, 'GET', '/gettoken/');
+      assert.equal(got.status, 405);
+      assert.equal(got.body, '{"detail":"Method \\"GET\\" not allowed."}');
+      assert.equal(got.headers.allow, 'POST');
+    } finally {
+      listener.close();
+    }
   });
 });
 
