@@ -1,7 +1,7 @@
 // Express handlers for DRF's ObtainAuthToken (`/gettoken/`) and the seed's CustomAuthToken (`/customtoken/`).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { MethodNotAllowed } from '../errors.js';
-import { obtainToken, TOKEN_RESPONSES, type TokenResponseKind } from '../authtoken/obtain-token.js';
+import { obtainToken, TOKEN_RESPONSES } from '../authtoken/obtain-token.js';
 import type { Keygate } from '../keygate.js';
 import { requestData } from './request-data.js';
 import { sendError, sendJson } from './send-answer.js';
@@ -18,7 +18,7 @@ export interface ObtainAuthTokenOptions {
    * The 200 body: `token` (default) is DRF's `{"token":"<key>"}`; `custom` is the seed's
    * CustomAuthToken, `{"Token":"<key>","user_id":2,"email":"alice@example.com"}`.
    */
-  readonly response?: TokenResponseKind;
+  readonly response?: 'token' | 'custom';
   /** Called for each wrong username/password (to log it); the password is never passed. */
   readonly onFailedLogin?: (failure: FailedLogin) => void;
 }
