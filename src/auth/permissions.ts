@@ -1,10 +1,19 @@
 // May this request proceed: DRF's permission classes, and the check that runs them in order.
-import type { FastifyRequest } from 'fastify';
 import { NotAuthenticated, PermissionDenied } from '../errors.js';
+import type { User } from '../users/user.js';
+
+/**
+ * What a permission looks at: the method and who authenticated. Fastify's and Express's requests
+ * both have this shape once keygate's authentication ran.
+ */
+export interface PermissionRequest {
+  readonly method: string;
+  readonly user: User | null;
+}
 
 /** DRF's BasePermission, for the view as a whole. */
 export interface Permission {
-  hasPermission(request: FastifyRequest): boolean;
+  hasPermission(request: PermissionRequest): boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -27,7 +36,7 @@ export const IsAuthenticatedOrReadOnly: Permission = {
  * Runs the permissions in order, as DRF's `check_permissions`: a refusal is NotAuthenticated when
  * nobody authenticated, PermissionDenied otherwise.
  */
-export function checkPermissions(request: FastifyRequest, permissions: readonly Permission[]): void {
+export function checkPermissions(request: PermissionRequest, permissions: readonly Permission[]): void {
   for (const permission of permissions) {
     if (!permission.hasPermission(request)) {
       if (request.user === null) throw new NotAuthenticated();

@@ -10,14 +10,14 @@ import { documentSchemas } from '../http/openapi/components.js';
 import type { OperationDoc } from '../http/openapi/operation-doc.js';
 import { viewOperationId } from '../http/openapi/operation-id.js';
 import { jsonRenderer } from '../http/render.js';
-import type { User } from '../users/user.js';
 import {
   AuthTokenRequestSchema,
   AuthTokenSchema,
   AuthTokenValidationErrorSchema,
   CustomAuthTokenSchema,
 } from './auth-token-schemas.js';
-import { AUTH_TOKEN_FIELDS, INVALID_CREDENTIALS, authenticateCredentials } from './auth-token-serializer.js';
+import { AUTH_TOKEN_FIELDS, INVALID_CREDENTIALS } from './auth-token-serializer.js';
+import { TOKEN_RESPONSES, obtainToken, type TokenResponseKind } from './obtain-token.js';
 
 /** ObtainAuthToken's parser_classes, in its order: FormParser, MultiPartParser, JSONParser. */
 export const TOKEN_PARSED_MEDIA_TYPES = [
@@ -32,7 +32,7 @@ interface TokenView {
   readonly url: string;
   readonly summary: string;
   /** The 200 body for the authenticated user and the key they get. */
-  respond(user: User, key: string): Record<string, unknown>;
+  readonly response: TokenResponseKind;
   /** OpenAPI: that body's schema, and what it is. */
   readonly responseSchema: TSchema;
   readonly responseDescription: string;
@@ -43,7 +43,7 @@ const VIEWS: readonly TokenView[] = [
     name: 'Obtain Auth Token',
     url: '/gettoken/',
     summary: "Exchange a username and password for the user's token",
-    respond: (_user, key) => ({ token: key }),
+    response: 'token',
     responseSchema: AuthTokenSchema,
     responseDescription: "The user's token key.",
   },
@@ -51,7 +51,7 @@ const VIEWS: readonly TokenView[] = [
     name: 'Custom Auth Token',
     url: '/customtoken/',
     summary: "Exchange a username and password for the user's token, id and e-mail",
-    respond: (user, key) => ({ Token: key, user_id: user.id, email: user.email }),
+    response: 'custom',
     responseSchema: CustomAuthTokenSchema,
     responseDescription: "The user's token key, id and e-mail address.",
   },
@@ -103,7 +103,6 @@ function postDoc(view: TokenView): OperationDoc {
  * and `Cache-Control: no-store`, since the answer is a credential.
  */
 export function registerTokenRoutes(app: FastifyInstance): void {
-  const { users, tokens, throttle } = app.keygate;
   documentSchemas(app, [AuthTokenSchema, CustomAuthTokenSchema, AuthTokenValidationErrorSchema]);
   // A 200 carries a key: no cache (browser, proxy) may keep it; errors get the header too, harmlessly.
   // Added to these routes' own onRequest hooks as they are registered (API view handlers return
@@ -126,18 +125,13 @@ export function registerTokenRoutes(app: FastifyInstance): void {
       parses: TOKEN_PARSED_MEDIA_TYPES,
       handlers: {
         async POST(request) {
-          const address = request.ip;
-          const user = await authenticateCredentials(requestData(request), async (username, password) => {
-            // API clients rarely keep cookies: no device cookie, the address is the client.
-            const found = await throttle.guard({ username, address }, () =>
-              users.authenticate(username, password),
-            );
+          const { user, key } = await obtainToken(app.keygate, {
+            data: requestData(request),
+            address: request.ip,
             // Never the password: the redaction list is a second line of defence, not the first.
-            if (found === null) request.log.warn({ username, address }, 'failed login');
-            return found;
+            onFailure: (failure) => request.log.warn(failure, 'failed login'),
           });
-          const issued = await tokens.issueForLogin(user);
-          return { status: 200, data: view.respond(user, issued.key) };
+          return { status: 200, data: TOKEN_RESPONSES[view.response](user, key) };
         },
       },
       actions: () => ({ POST: AUTH_TOKEN_FIELDS }),

@@ -1,10 +1,10 @@
 // DRF's parsers: JSON, form and multipart bodies; every other media type is a 415.
-import { parse as parseQueryString } from 'node:querystring';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParseError, RequestTooLarge } from '../errors.js';
 import { bodyLimitOf, countBody, registerBodyLimit } from './body-limit.js';
+import { lastValues, parseForm } from './form-body.js';
 import { parseJsonBody } from './json-body.js';
 import { parseMediaType } from './media-type.js';
 
@@ -15,21 +15,9 @@ export const PARSED_MEDIA_TYPES = [
   'multipart/form-data',
 ] as const;
 
-/** Fields a form body may have (Django's DATA_UPLOAD_MAX_NUMBER_FIELDS); past it, a 400, never a cut. */
-export const MAX_FORM_FIELDS = 1000;
 /** Multipart bodies: at most this many fields and files (the API's forms have a handful of fields). */
 export const MAX_MULTIPART_FIELDS = 100;
 export const MAX_MULTIPART_FILES = 5;
-
-/** Django's QueryDict gives the last value of a repeated form field. */
-function lastValues<T>(fields: Readonly<Record<string, T | T[] | undefined>>): Record<string, T | string> {
-  const out: Record<string, T | string> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
-    out[key] = Array.isArray(value) ? (value.at(-1) ?? '') : value;
-  }
-  return out;
-}
 
 /**
  * Installs the body parsers: JSON (an empty body is `{}`, as DRF; malformed JSON is DRF's
@@ -87,18 +75,6 @@ export function registerBodyParsers(app: FastifyInstance): void {
     },
   });
   registerBodyLimit(app);
-}
-
-/** A urlencoded body as Django's QueryDict: the last value of a repeated field, and a bounded count. */
-function parseForm(text: string): Record<string, string> {
-  // querystring stops at maxKeys pairs silently: one more than allowed tells a cut from a full form.
-  const fields = parseQueryString(text, '&', '=', { maxKeys: MAX_FORM_FIELDS + 1 });
-  let count = 0;
-  for (const value of Object.values(fields)) count += Array.isArray(value) ? value.length : 1;
-  if (count > MAX_FORM_FIELDS) {
-    throw new ParseError(`Form parse error - Too many fields (at most ${MAX_FORM_FIELDS}).`);
-  }
-  return lastValues(fields);
 }
 
 /** The multipart plugin's limit errors (413s in its own words) as clear answers in DRF's. */
