@@ -63,7 +63,7 @@ function tokenLabel(username: string, hint: string): string {
 /** The add form's fields; `user` is picked by typing a username, with suggestions. */
 function addFields(
   values: Readonly<Record<string, string>>,
-  hashed: boolean,
+  named: boolean,
 ): (FormField & { suggestions?: string; searchUrl?: string })[] {
   return [
     {
@@ -77,7 +77,7 @@ function addFields(
       searchUrl: USER_SEARCH,
       help: 'Type a username; matching users are suggested as you type.',
     },
-    ...(hashed
+    ...(named
       ? [
           {
             name: 'name',
@@ -96,7 +96,8 @@ function addFields(
 export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext): void {
   const { database, tokens, users } = admin.keygate;
   const queries = createTokenAdminQueries(database.db, database.dialect);
-  const hashed = tokens.policy === 'hashed';
+  const { policy } = tokens;
+  const named = policy.namedTokens;
 
   /** The token the URL names, if the admin may manage it; 404 or 403 otherwise. */
   async function find(request: FastifyRequest): Promise<TokenWithOwner> {
@@ -108,6 +109,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
   }
 
   const deleter = createTokenDeleter({
+    db: database.db,
     queries,
     tokens,
     log,
@@ -117,7 +119,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
     repr: tokenRepr,
   });
 
-  /** The page that shows a hashed-policy key, the one time it exists. */
+  /** The page that shows a key the policy cannot show again, the one time it exists. */
   function keyPage(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -141,7 +143,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
     values: Readonly<Record<string, string>>,
     errors: FieldErrors = {},
   ): FastifyReply {
-    const fields = addFields(values, hashed);
+    const fields = addFields(values, named);
     return sendAdminPage(
       request,
       reply,
@@ -171,7 +173,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
         label: tokenLabel(t.username, t.hint),
         cells: [
           { text: t.username, href: changeUrl(t.id) },
-          ...(hashed ? [{ text: t.name === '' ? '—' : t.name }] : []),
+          ...(named ? [{ text: t.name === '' ? '—' : t.name }] : []),
           { text: `${t.hint}…` },
           { text: shownTime(t.created) },
           { text: shownTime(t.lastUsedAt) },
@@ -179,7 +181,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
       }));
       const columns = [
         { label: 'User', sort: 'user' },
-        ...(hashed ? [{ label: 'Name' }] : []),
+        ...(named ? [{ label: 'Name' }] : []),
         { label: 'Key' },
         { label: 'Created', sort: 'created' },
         { label: 'Last used', sort: 'last_used' },
@@ -208,7 +210,7 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
     async handler(request, reply) {
       if (request.method !== 'POST') return addPage(request, reply, {});
       const data = formData(request);
-      const sent = { user: field(data, 'user').trim(), name: hashed ? field(data, 'name').trim() : '' };
+      const sent = { user: field(data, 'user').trim(), name: named ? field(data, 'name').trim() : '' };
       const errors: FieldErrors = {};
       let user: User | undefined;
       const actor = adminUser(request);
@@ -225,7 +227,8 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
       const owner = user;
       let issued: IssuedToken;
       try {
-        issued = await tokens.create(owner, hashed ? { name: sent.name } : {}, async (trx, created) => {
+        issued = await database.db.transaction().execute(async (trx) => {
+          const created = await tokens.create(owner, named ? { name: sent.name } : {}, { trx });
           await log.record(trx, {
             actor,
             contentType: 'token',
@@ -233,14 +236,17 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
             objectRepr: tokenRepr(owner.username),
             action: 'added',
           });
+          return created;
         });
       } catch (error) {
         if (error instanceof ValidationError) return addPage(request, reply, sent, error.fields);
         throw error;
       }
       const message = `The token for “${owner.username}” was added successfully.`;
-      // Under `hashed` the key is never stored: this answer is the only time it is shown.
-      if (hashed) return keyPage(request, reply, issued, owner.username, 'Token added', message);
+      // A key the policy does not keep (`hashed`) is shown by this answer only.
+      if (policy.shownKey(issued.token) === null) {
+        return keyPage(request, reply, issued, owner.username, 'Token added', message);
+      }
       flash(reply, { level: 'success', text: message });
       return redirectTo(reply, changeUrl(issued.token.id));
     },
@@ -259,11 +265,11 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
         'token-change',
         { title, breadcrumbs: [...CRUMBS, { label: title }] },
         {
-          hashed,
+          named,
           token: {
             ...token,
-            // Only the DRF policy shows a stored key; under `hashed` it was shown once, at creation.
-            key: hashed ? null : token.key,
+            // Only a kept key is shown again (`drf`); under `hashed` it was shown once, when issued.
+            key: policy.shownKey(token),
             username,
             userHref: `/admin/users/${token.userId}/change/`,
             createdText: shownTime(token.created),
@@ -301,7 +307,9 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
         );
       }
       const actor = adminUser(request);
-      const issued = await tokens.regenerate(token.id, async (trx, fresh) => {
+      const issued = await database.db.transaction().execute(async (trx) => {
+        const fresh = await tokens.regenerate(token.id, { trx });
+        if (fresh === undefined) return undefined;
         await log.record(trx, {
           actor,
           contentType: 'token',
@@ -310,10 +318,13 @@ export function registerTokenAdmin(admin: FastifyInstance, { log }: AdminContext
           action: 'changed',
           message: 'Regenerated key.',
         });
+        return fresh;
       });
       if (issued === undefined) throw new NotFound();
       const message = `The key of the token for “${username}” was regenerated; the old key no longer works.`;
-      if (hashed) return keyPage(request, reply, issued, username, 'Key regenerated', message);
+      if (policy.shownKey(issued.token) === null) {
+        return keyPage(request, reply, issued, username, 'Key regenerated', message);
+      }
       flash(reply, { level: 'success', text: message });
       // The regenerated token is a new row: its page has a new id.
       return redirectTo(reply, changeUrl(issued.token.id));
