@@ -145,7 +145,11 @@ export function createTokenService({ database, tokens, users, events, policy, ca
      * (`drf`) a second is refused (Django's unique constraint, with its message); otherwise each
      * call adds a token.
      */
-    async create(user: User, options: TokenOptions = {}, { trx }: TransactionOption = {}): Promise<IssuedToken> {
+    async create(
+      user: User,
+      options: TokenOptions = {},
+      { trx }: TransactionOption = {},
+    ): Promise<IssuedToken> {
       const duplicate = new ValidationError({ user: ['Token with this User already exists.'] });
       try {
         return await inTransaction(db, trx, async (trx) => {

@@ -241,11 +241,7 @@ export function createUserService({ database, users, events, passwordValidators 
      * Changes the fields an administrator edits; only fields whose value differs are written and
      * named in `user.updated`. Throws ValidationError for a bad e-mail address.
      */
-    async updateDetails(
-      user: User,
-      details: UserDetails,
-      { trx }: TransactionOption = {},
-    ): Promise<User> {
+    async updateDetails(user: User, details: UserDetails, { trx }: TransactionOption = {}): Promise<User> {
       const errors: FieldErrors = {};
       const email = emailErrors(details.email ?? '');
       if (email.length > 0) errors.email = email;
