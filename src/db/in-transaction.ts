@@ -5,7 +5,9 @@ import type { Database } from './schema.js';
 /**
  * The option of a service write that may join a caller's transaction. With `trx` the write runs
  * in it, and the caller commits or rolls back everything together (the admin records who changed
- * what this way); without, the service opens and commits a transaction of its own.
+ * what this way); without, the service opens and commits a transaction of its own. A call that
+ * throws inside a joined transaction may have left it unusable (PostgreSQL aborts a transaction
+ * at its first failed statement): let the error end it.
  */
 export interface TransactionOption {
   readonly trx?: Transaction<Database>;
