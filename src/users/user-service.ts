@@ -6,7 +6,13 @@ import type { Database, UserUpdate } from '../db/schema.js';
 import { DoesNotExist, ValidationError, type FieldErrors } from '../errors.js';
 import type { EventBus } from '../signals/event-bus.js';
 import { nowTimestamp } from '../time.js';
-import { checkDummyPassword, checkPassword, hashPassword, unusablePassword } from './passwords.js';
+import {
+  checkDummyPassword,
+  checkPassword,
+  hashPassword,
+  unusablePassword,
+  type PreparedPassword,
+} from './passwords.js';
 import {
   passwordHelpTexts,
   validatePassword,
@@ -16,18 +22,6 @@ import {
 import type { User } from './user.js';
 import type { UserRepository } from './user-repository.js';
 import { emailErrors, nullCharacterErrors, usernameErrors } from './user-validation.js';
-
-/**
- * A new password already validated and hashed ({@link UserService.preparePassword}), so that a
- * caller who opens the transaction itself does not hold it through the slow hash.
- */
-export interface PreparedPassword {
-  readonly hash: string;
-  /** Made by preparePassword only (a type-level mark: a plain string is not a validated hash). */
-  readonly [PREPARED]: true;
-}
-
-declare const PREPARED: unique symbol;
 
 /**
  * What it takes to create a user; a null password makes it unusable (no password login). A
