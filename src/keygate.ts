@@ -1,5 +1,6 @@
 // Wires configuration, database, repositories, services and built-in listeners into one object.
-import { registerAutoCreateToken } from './authtoken/token-signals.js';
+import { tokenPolicy } from './authtoken/token-policy.js';
+import { registerAutoCreateToken, registerTokenDeletionWithUser } from './authtoken/token-signals.js';
 import { TokenCache } from './authtoken/token-cache.js';
 import { createTokenRepository } from './authtoken/token-repository.js';
 import { createTokenService, type TokenService } from './authtoken/token-service.js';
@@ -91,7 +92,7 @@ export function createKeygate(config: Config, source: DatabaseSource = config.da
     tokens: tokenRepository,
     users: userRepository,
     events,
-    policy: config.tokenPolicy,
+    policy: tokenPolicy(config.tokenPolicy),
   });
   // The Redis client connects on the first login attempt, so commands that never log in never dial it.
   const failures: LoginFailureStore =
@@ -106,6 +107,7 @@ export function createKeygate(config: Config, source: DatabaseSource = config.da
   });
   const sessions = createSessionRepository(database.db);
   if (config.autoCreateToken) registerAutoCreateToken(events, tokens);
+  registerTokenDeletionWithUser(events, tokens);
   registerSessionInvalidation(events, sessions);
   async function close(): Promise<void> {
     try {

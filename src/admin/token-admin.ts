@@ -57,7 +57,7 @@ function tokenLabel(username: string, hint: string): string {
 /** The add form's fields; `user` is picked by typing a username, with suggestions. */
 function addFields(
   values: Readonly<Record<string, string>>,
-  hashed: boolean,
+  named: boolean,
   searchUrl: string,
 ): (FormField & { suggestions?: string; searchUrl?: string })[] {
   return [
@@ -72,7 +72,7 @@ function addFields(
       searchUrl,
       help: 'Type a username; matching users are suggested as you type.',
     },
-    ...(hashed
+    ...(named
       ? [
           {
             name: 'name',
@@ -107,7 +107,8 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
   const PAGE: ListPage = { path: LIST, noun: 'token', nouns: 'tokens', crumb: 'Tokens', addHref: ADD };
   const { database, tokens, users } = admin.keygate;
   const queries = createTokenAdminQueries(database);
-  const hashed = tokens.policy === 'hashed';
+  const { policy } = tokens;
+  const named = policy.namedTokens;
 
   /** The token the URL names, if the admin may manage it; 404 or 403 otherwise. */
   async function find(request: FastifyRequest): Promise<TokenWithOwner> {
@@ -119,6 +120,7 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
   }
 
   const deleter = createTokenDeleter({
+    db: database.db,
     queries,
     tokens,
     log,
@@ -128,7 +130,7 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
     repr: tokenRepr,
   });
 
-  /** The page that shows a hashed-policy key, the one time it exists. */
+  /** The page that shows a key the policy cannot show again, the one time it exists. */
   function keyPage(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -152,7 +154,7 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
     values: Readonly<Record<string, string>>,
     errors: FieldErrors = {},
   ): FastifyReply {
-    const fields = addFields(values, hashed, USER_SEARCH);
+    const fields = addFields(values, named, USER_SEARCH);
     return sendAdminPage(
       request,
       reply,
@@ -182,7 +184,7 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
         label: tokenLabel(t.username, t.hint),
         cells: [
           { text: t.username, href: changeUrl(t.id) },
-          ...(hashed ? [{ text: t.name === '' ? '—' : t.name }] : []),
+          ...(named ? [{ text: t.name === '' ? '—' : t.name }] : []),
           { text: `${t.hint}…` },
           { text: shownTime(t.created) },
           { text: shownTime(t.lastUsedAt) },
@@ -190,7 +192,7 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
       }));
       const columns = [
         { label: 'User', sort: 'user' },
-        ...(hashed ? [{ label: 'Name' }] : []),
+        ...(named ? [{ label: 'Name' }] : []),
         { label: 'Key' },
         { label: 'Created', sort: 'created' },
         { label: 'Last used', sort: 'last_used' },
@@ -219,7 +221,7 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
     async handler(request, reply) {
       if (request.method !== 'POST') return addPage(request, reply, {});
       const data = formData(request);
-      const sent = { user: field(data, 'user').trim(), name: hashed ? field(data, 'name').trim() : '' };
+      const sent = { user: field(data, 'user').trim(), name: named ? field(data, 'name').trim() : '' };
       const errors: FieldErrors = {};
       let user: User | undefined;
       const actor = adminUser(request);
@@ -236,7 +238,8 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
       const owner = user;
       let issued: IssuedToken;
       try {
-        issued = await tokens.create(owner, hashed ? { name: sent.name } : {}, async (trx, created) => {
+        issued = await database.db.transaction().execute(async (trx) => {
+          const created = await tokens.create(owner, named ? { name: sent.name } : {}, { trx });
           await log.record(trx, {
             actor,
             contentType: 'token',
@@ -244,14 +247,17 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
             objectRepr: tokenRepr(owner.username),
             action: 'added',
           });
+          return created;
         });
       } catch (error) {
         if (error instanceof ValidationError) return addPage(request, reply, sent, error.fields);
         throw error;
       }
       const message = `The token for “${owner.username}” was added successfully.`;
-      // Under `hashed` the key is never stored: this answer is the only time it is shown.
-      if (hashed) return keyPage(request, reply, issued, owner.username, 'Token added', message);
+      // A key the policy does not keep (`hashed`) is shown by this answer only.
+      if (policy.shownKey(issued.token) === null) {
+        return keyPage(request, reply, issued, owner.username, 'Token added', message);
+      }
       flash(reply, { level: 'success', text: message });
       return redirectTo(reply, changeUrl(issued.token.id));
     },
@@ -270,11 +276,11 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
         'token-change',
         { title, breadcrumbs: [...CRUMBS, { label: title }] },
         {
-          hashed,
+          named,
           token: {
             ...token,
-            // Only the DRF policy shows a stored key; under `hashed` it was shown once, at creation.
-            key: hashed ? null : token.key,
+            // Only a kept key is shown again (`drf`); under `hashed` it was shown once, when issued.
+            key: policy.shownKey(token),
             username,
             userHref: sectionUrls(root, 'users').change(token.userId),
             createdText: shownTime(token.created),
@@ -312,7 +318,9 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
         );
       }
       const actor = adminUser(request);
-      const issued = await tokens.regenerate(token.id, async (trx, fresh) => {
+      const issued = await database.db.transaction().execute(async (trx) => {
+        const fresh = await tokens.regenerate(token.id, { trx });
+        if (fresh === undefined) return undefined;
         await log.record(trx, {
           actor,
           contentType: 'token',
@@ -321,10 +329,13 @@ function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext)
           action: 'changed',
           message: 'Regenerated key.',
         });
+        return fresh;
       });
       if (issued === undefined) throw new NotFound();
       const message = `The key of the token for “${username}” was regenerated; the old key no longer works.`;
-      if (hashed) return keyPage(request, reply, issued, username, 'Key regenerated', message);
+      if (policy.shownKey(issued.token) === null) {
+        return keyPage(request, reply, issued, username, 'Key regenerated', message);
+      }
       flash(reply, { level: 'success', text: message });
       // The regenerated token is a new row: its page has a new id.
       return redirectTo(reply, changeUrl(issued.token.id));

@@ -1,6 +1,8 @@
 // Deleting tokens from the admin, and the rule every token page applies first: a superuser's
 // tokens are for superusers only (their key acts as a superuser on the API).
+import type { Kysely } from 'kysely';
 import type { TokenService } from '../authtoken/token-service.js';
+import type { Database } from '../db/schema.js';
 import { PermissionDenied } from '../errors.js';
 import type { User } from '../users/user.js';
 import type { AdminLog } from './admin-log.js';
@@ -27,6 +29,7 @@ export function checkTokenOwners(
 
 /** What the tokens' deleter needs. */
 export interface TokenDeleterDeps {
+  readonly db: Kysely<Database>;
   readonly queries: TokenAdminQueries;
   readonly tokens: TokenService;
   readonly log: AdminLog;
@@ -42,7 +45,7 @@ export interface TokenDeleterDeps {
  * non-superuser, and checks again, on fresh rows, before deleting everything in one transaction.
  */
 export function createTokenDeleter(deps: TokenDeleterDeps): Deleter {
-  const { queries, tokens, log } = deps;
+  const { db, queries, tokens, log } = deps;
   return {
     noun: 'token',
     plural: 'tokens',
@@ -63,16 +66,19 @@ export function createTokenDeleter(deps: TokenDeleterDeps): Deleter {
       );
       // An owner may have become a superuser since the confirmation page.
       checkTokenOwners(actor, [...owners.values()]);
-      const deleted = await tokens.deleteMany([...owners.keys()], async (trx, token) => {
-        await log.record(trx, {
-          actor,
-          contentType: 'token',
-          objectId: token.id,
-          objectRepr: deps.repr(owners.get(token.id)!.username),
-          action: 'deleted',
-        });
+      return db.transaction().execute(async (trx) => {
+        const deleted = await tokens.deleteMany([...owners.keys()], { trx });
+        for (const token of deleted) {
+          await log.record(trx, {
+            actor,
+            contentType: 'token',
+            objectId: token.id,
+            objectRepr: deps.repr(owners.get(token.id)!.username),
+            action: 'deleted',
+          });
+        }
+        return deleted.length;
       });
-      return deleted.length;
     },
   };
 }

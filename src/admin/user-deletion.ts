@@ -90,8 +90,11 @@ export function createUserDeleter(deps: UserDeleterDeps): (actor: User) => Delet
         .execute();
       const targets = rows.map(toUser);
       checkDeletable(by, targets);
-      const deleted = await users.deleteUsers(targets, (trx, user) => deps.recordDeletion(trx, by, user));
-      return deleted.length;
+      return db.transaction().execute(async (trx) => {
+        const deleted = await users.deleteUsers(targets, { trx });
+        for (const user of deleted) await deps.recordDeletion(trx, by, user);
+        return deleted.length;
+      });
     },
   });
 }

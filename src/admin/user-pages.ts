@@ -106,9 +106,13 @@ export function registerUserPages(admin: FastifyInstance, deps: UserPagesDeps): 
       const actor = adminUser(request);
       let created: User;
       try {
-        created = await users.createUser({ username, password }, (trx, user) =>
-          record(trx, actor, user, 'added'),
-        );
+        // The slow hash first: the transaction (with its write lock, on SQLite) opens after it.
+        const prepared = await users.preparePassword(password, { username });
+        created = await db.transaction().execute(async (trx) => {
+          const user = await users.createUser({ username, password: prepared }, { trx });
+          await record(trx, actor, user, 'added');
+          return user;
+        });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         const fields = addFields(username, help);
@@ -152,9 +156,10 @@ export function registerUserPages(admin: FastifyInstance, deps: UserPagesDeps): 
           ...(actor.isSuperuser && { isStaff: sent.is_staff, isSuperuser: sent.is_superuser }),
         };
         try {
-          await users.updateDetails(user, details, (trx, updated) =>
-            record(trx, actor, updated, 'changed', message),
-          );
+          await db.transaction().execute(async (trx) => {
+            const updated = await users.updateDetails(user, details, { trx });
+            await record(trx, actor, updated, 'changed', message);
+          });
         } catch (error) {
           if (error instanceof DoesNotExist) throw new NotFound();
           if (!(error instanceof ValidationError)) throw error;
@@ -195,9 +200,12 @@ export function registerUserPages(admin: FastifyInstance, deps: UserPagesDeps): 
       const actor = adminUser(request);
       let updated: User;
       try {
-        updated = await users.changePassword(user, password, (trx, changed) =>
-          record(trx, actor, changed, 'changed', 'Changed password.'),
-        );
+        const prepared = await users.preparePassword(password, user);
+        updated = await db.transaction().execute(async (trx) => {
+          const changed = await users.changePassword(user, prepared, { trx });
+          await record(trx, actor, changed, 'changed', 'Changed password.');
+          return changed;
+        });
       } catch (error) {
         if (error instanceof DoesNotExist) throw new NotFound();
         if (!(error instanceof ValidationError)) throw error;

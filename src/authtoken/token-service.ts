@@ -1,8 +1,7 @@
 // Issuing, resetting, deleting and checking tokens under the configured policy.
 import type { Transaction } from 'kysely';
-import type { TokenPolicy } from '../config.js';
 import type { KeygateDatabase } from '../db/keygate-database.js';
-import { runAlso, type AlsoInTransaction } from '../db/in-transaction.js';
+import { inTransaction, type TransactionOption } from '../db/in-transaction.js';
 import type { Database } from '../db/schema.js';
 import { AuthenticationFailed, ValidationError } from '../errors.js';
 import type { EventBus } from '../signals/event-bus.js';
@@ -11,24 +10,18 @@ import type { User } from '../users/user.js';
 import type { UserRepository } from '../users/user-repository.js';
 import type { Token } from './token.js';
 import type { TokenCache } from './token-cache.js';
-import {
-  generateDrfKey,
-  generateHashedKey,
-  hasValidChecksum,
-  isHashedFormat,
-  keyDigest,
-  keyHint,
-} from './token-format.js';
+import { hasValidChecksum, isHashedFormat, keyDigest, keyHint } from './token-format.js';
+import type { TokenPolicy } from './token-policy.js';
 import type { TokenRepository, TokenWithUser } from './token-repository.js';
 
-/** A token together with its plaintext key, which exists only at creation (or is stored, under `drf`). */
+/** A token together with its plaintext key, which exists only at creation (or is kept, under `drf`). */
 export interface IssuedToken {
   readonly token: Token;
   readonly key: string;
   readonly created: boolean;
 }
 
-/** Options for a named hashed-policy token. */
+/** Options for a named token (a policy with {@link TokenPolicy.namedTokens}). */
 export interface TokenOptions {
   readonly name?: string;
   readonly expiresAt?: string | null;
@@ -41,6 +34,7 @@ export interface TokenServiceDeps {
   readonly tokens: TokenRepository;
   readonly users: UserRepository;
   readonly events: EventBus;
+  /** The configured policy (`tokenPolicy(config.tokenPolicy)`). */
   readonly policy: TokenPolicy;
   /** Reused lookups for authentication (see TokenCache for when they are dropped). */
   readonly cache: TokenCache;
@@ -59,12 +53,12 @@ export function createTokenService({ database, tokens, users, events, policy, ca
     trx: Transaction<Database>,
     options: TokenOptions = {},
   ): Promise<IssuedToken> {
-    const key = policy === 'drf' ? generateDrfKey() : generateHashedKey();
+    const key = policy.generateKey();
     const token = await tokens.insert(
       {
         user_id: user.id,
         digest: keyDigest(key),
-        key: policy === 'drf' ? key : null,
+        key: policy.storedKey(key),
         hint: keyHint(key),
         name: options.name ?? '',
         created: nowTimestamp(),
@@ -77,50 +71,57 @@ export function createTokenService({ database, tokens, users, events, policy, ca
     return { token, key, created: true };
   }
 
-  async function existingDrfToken(user: User, executor = db): Promise<IssuedToken | undefined> {
+  /** The user's token whose key the policy may show again, if any. */
+  async function existingShownToken(user: User, executor = db): Promise<IssuedToken | undefined> {
     const token = await tokens.findStoredKeyToken(user.id, executor);
-    return token?.key ? { token, key: token.key, created: false } : undefined;
+    const key = token && policy.shownKey(token);
+    return token && key ? { token, key, created: false } : undefined;
   }
 
   /** DRF's `Token.objects.get_or_create(user=user)`, safe against a concurrent create. */
   async function getOrCreate(user: User): Promise<IssuedToken> {
-    const existing = await existingDrfToken(user);
+    const existing = await existingShownToken(user);
     if (existing) return existing;
     try {
       return await db.transaction().execute((trx) => insertToken(user, trx));
     } catch (error) {
       if (!database.isUniqueViolation(error)) throw error;
-      const winner = await existingDrfToken(user);
+      const winner = await existingShownToken(user);
       if (!winner) throw error;
       return winner;
     }
   }
 
+  /** Deletes every token of `user` in `trx`, emitting `token.deleted` for each. */
+  async function deleteForUser(user: User, trx: Transaction<Database>): Promise<Token[]> {
+    const deleted = await tokens.deleteForUser(user.id, trx);
+    for (const token of deleted) await events.emit('token.deleted', { token }, { trx });
+    return deleted;
+  }
+
   return {
+    /** The configured policy, for what the admin may show and ask for. */
     policy,
 
     /**
-     * The token a successful login hands out: under `drf` the user's one token (created if missing),
-     * under `hashed` a new token each time, its key shown only now.
+     * The token a successful login hands out: with one token per user (`drf`) that token, created
+     * if missing; otherwise (`hashed`) a new token each time, its key shown only now.
      */
     async issueForLogin(user: User, options: TokenOptions = {}): Promise<IssuedToken> {
-      if (policy === 'drf') return getOrCreate(user);
+      if (policy.oneTokenPerUser) return getOrCreate(user);
       return db.transaction().execute((trx) => insertToken(user, trx, options));
     },
 
     getOrCreate,
 
-    /** Replaces the user's DRF token (`drf_create_token -r`), or issues a fresh one under `hashed`. */
-    async reset(user: User, also?: AlsoInTransaction<IssuedToken>): Promise<IssuedToken> {
-      return db.transaction().execute(async (trx) => {
-        if (policy === 'drf') {
-          for (const token of await tokens.deleteForUser(user.id, trx)) {
-            await events.emit('token.deleted', { token }, { trx });
-          }
-        }
-        const issued = await insertToken(user, trx);
-        await runAlso(also, trx, issued);
-        return issued;
+    /**
+     * Replaces the user's one token (`drf_create_token -r`), or issues one more where a user may
+     * have several (`hashed`).
+     */
+    async reset(user: User, { trx }: TransactionOption = {}): Promise<IssuedToken> {
+      return inTransaction(db, trx, async (trx) => {
+        if (policy.oneTokenPerUser) await deleteForUser(user, trx);
+        return insertToken(user, trx);
       });
     },
 
@@ -128,42 +129,32 @@ export function createTokenService({ database, tokens, users, events, policy, ca
      * Replaces one token with a new key for the same user (name, expiry and scopes kept), in one
      * transaction; undefined when the token is gone. The old key stops working at once.
      */
-    async regenerate(
-      tokenId: number,
-      also?: AlsoInTransaction<IssuedToken>,
-    ): Promise<IssuedToken | undefined> {
-      return db.transaction().execute(async (trx) => {
+    async regenerate(tokenId: number, { trx }: TransactionOption = {}): Promise<IssuedToken | undefined> {
+      return inTransaction(db, trx, async (trx) => {
         const old = await tokens.deleteById(tokenId, trx);
         if (old === undefined) return undefined;
         const user = await users.findById(old.userId, trx);
         if (user === undefined) return undefined;
         await events.emit('token.deleted', { token: old }, { trx });
-        const issued = await insertToken(user, trx, {
-          name: old.name,
-          expiresAt: old.expiresAt,
-          scopes: old.scopes,
-        });
-        await runAlso(also, trx, issued);
-        return issued;
+        return insertToken(user, trx, { name: old.name, expiresAt: old.expiresAt, scopes: old.scopes });
       });
     },
 
     /**
-     * The admin's "add token": under `drf` a user has at most one token (Django's unique
-     * constraint, with its message); under `hashed` each call adds a named token.
+     * The admin's "add token" (and the `user.created` listener's): with one token per user
+     * (`drf`) a second is refused (Django's unique constraint, with its message); otherwise each
+     * call adds a token.
      */
     async create(
       user: User,
       options: TokenOptions = {},
-      also?: AlsoInTransaction<IssuedToken>,
+      { trx }: TransactionOption = {},
     ): Promise<IssuedToken> {
       const duplicate = new ValidationError({ user: ['Token with this User already exists.'] });
-      if (policy === 'drf' && (await existingDrfToken(user)) !== undefined) throw duplicate;
       try {
-        return await db.transaction().execute(async (trx) => {
-          const issued = await insertToken(user, trx, options);
-          await runAlso(also, trx, issued);
-          return issued;
+        return await inTransaction(db, trx, async (trx) => {
+          if (policy.oneTokenPerUser && (await existingShownToken(user, trx)) !== undefined) throw duplicate;
+          return insertToken(user, trx, options);
         });
       } catch (error) {
         if (database.isUniqueViolation(error)) throw duplicate;
@@ -174,45 +165,39 @@ export function createTokenService({ database, tokens, users, events, policy, ca
     /** The token with this id and its user, for display (never by key). */
     findById: (tokenId: number) => tokens.findById(tokenId),
 
-    /** Creates a token inside a transaction the caller opened (the user.created listener). */
-    createInTransaction: (user: User, trx: Transaction<Database>) => insertToken(user, trx),
-
     /** Deletes one token; false when it did not exist. */
-    async delete(tokenId: number, also?: AlsoInTransaction<Token>): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
+    async delete(tokenId: number, { trx }: TransactionOption = {}): Promise<boolean> {
+      return inTransaction(db, trx, async (trx) => {
         const token = await tokens.deleteById(tokenId, trx);
         if (token === undefined) return false;
         await events.emit('token.deleted', { token }, { trx });
-        await runAlso(also, trx, token);
         return true;
       });
     },
 
     /**
-     * Deletes several tokens in one transaction (the admin's "delete selected"); `also` runs for
-     * each one deleted. Returns the tokens that existed.
+     * Deletes several tokens in one transaction (the admin's "delete selected"). Returns the
+     * tokens that existed, in the order asked.
      */
-    async deleteMany(tokenIds: readonly number[], also?: AlsoInTransaction<Token>): Promise<Token[]> {
-      return db.transaction().execute(async (trx) => {
+    async deleteMany(tokenIds: readonly number[], { trx }: TransactionOption = {}): Promise<Token[]> {
+      return inTransaction(db, trx, async (trx) => {
         const deleted: Token[] = [];
         for (const tokenId of tokenIds) {
           const token = await tokens.deleteById(tokenId, trx);
           if (token === undefined) continue;
           await events.emit('token.deleted', { token }, { trx });
-          await runAlso(also, trx, token);
           deleted.push(token);
         }
         return deleted;
       });
     },
 
-    /** Revokes every token of a user; returns how many were deleted. */
-    async deleteAllForUser(user: User): Promise<number> {
-      return db.transaction().execute(async (trx) => {
-        const deleted = await tokens.deleteForUser(user.id, trx);
-        for (const token of deleted) await events.emit('token.deleted', { token }, { trx });
-        return deleted.length;
-      });
+    /**
+     * Revokes every token of a user, each announced by `token.deleted` (the `user.deleting`
+     * listener's work too); returns how many were deleted.
+     */
+    async deleteAllForUser(user: User, { trx }: TransactionOption = {}): Promise<number> {
+      return inTransaction(db, trx, async (trx) => (await deleteForUser(user, trx)).length);
     },
 
     /** Gives every user without a token one (DRF's documented backfill); returns their usernames. */

@@ -1,18 +1,23 @@
-// Work that must commit or roll back together with a service's write (the admin's change log).
-import type { Transaction } from 'kysely';
+// How a service call joins its caller's transaction (the admin's change log commits with the write).
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
- * Runs inside the transaction of a write, after the write, with what it produced. Throwing rolls
- * the write back. The admin site records who changed what this way, in the same transaction.
+ * The option of a service write that may join a caller's transaction. With `trx` the write runs
+ * in it, and the caller commits or rolls back everything together (the admin records who changed
+ * what this way); without, the service opens and commits a transaction of its own. A call that
+ * throws inside a joined transaction may have left it unusable (PostgreSQL aborts a transaction
+ * at its first failed statement): let the error end it.
  */
-export type AlsoInTransaction<T> = (trx: Transaction<Database>, result: T) => Promise<void>;
+export interface TransactionOption {
+  readonly trx?: Transaction<Database>;
+}
 
-/** Runs `also` when given; a no-op otherwise. */
-export async function runAlso<T>(
-  also: AlsoInTransaction<T> | undefined,
-  trx: Transaction<Database>,
-  result: T,
-): Promise<void> {
-  if (also !== undefined) await also(trx, result);
+/** Runs `work` in `trx` when given, else in a new transaction of `db`. */
+export function inTransaction<T>(
+  db: Kysely<Database>,
+  trx: Transaction<Database> | undefined,
+  work: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return trx === undefined ? db.transaction().execute(work) : work(trx);
 }

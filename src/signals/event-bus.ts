@@ -8,6 +8,12 @@ import type { User } from '../users/user.js';
 export interface KeygateEvents {
   'user.created': { readonly user: User };
   'user.updated': { readonly user: User; readonly changed: readonly string[] };
+  /**
+   * Before a user's row is deleted, in the same transaction (Django's pre_delete): listeners
+   * delete what belongs to the user (the tokens module deletes the tokens). Also emitted when the
+   * row turns out to be gone already; `user.deleted` follows only when it was deleted.
+   */
+  'user.deleting': { readonly user: User };
   'user.deleted': { readonly user: User };
   'token.created': { readonly token: Token; readonly user: User };
   'token.deleted': { readonly token: Token };

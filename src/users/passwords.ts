@@ -39,6 +39,18 @@ const verify = (encoded: string, password: string) => argon2Slots(() => argon2Ve
 
 const FAIL: PasswordCheck = Object.freeze({ ok: false, needsRehash: false });
 
+/**
+ * A new password already validated and hashed (the user service's `preparePassword`), so that a
+ * caller who opens the transaction itself does not hold it through the slow hash.
+ */
+export interface PreparedPassword {
+  readonly hash: string;
+  /** Made by preparePassword only (a type-level mark: a plain string is not a validated hash). */
+  readonly [PREPARED]: true;
+}
+
+declare const PREPARED: unique symbol;
+
 /** Hashes a password with argon2id; the result is a PHC string (`$argon2id$v=19$...`). */
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);

@@ -1,13 +1,18 @@
 // Creating users, checking their passwords and changing their state; emits the user.* events.
 import type { Transaction } from 'kysely';
 import type { KeygateDatabase } from '../db/keygate-database.js';
-import { runAlso, type AlsoInTransaction } from '../db/in-transaction.js';
+import { inTransaction, type TransactionOption } from '../db/in-transaction.js';
 import type { Database, UserUpdate } from '../db/schema.js';
 import { DoesNotExist, ValidationError, type FieldErrors } from '../errors.js';
 import type { EventBus } from '../signals/event-bus.js';
 import { nowTimestamp } from '../time.js';
-import { checkDummyPassword, checkPassword, hashPassword, unusablePassword } from './passwords.js';
-import { TOKEN_COLUMNS, toToken } from '../authtoken/token.js';
+import {
+  checkDummyPassword,
+  checkPassword,
+  hashPassword,
+  unusablePassword,
+  type PreparedPassword,
+} from './passwords.js';
 import {
   passwordHelpTexts,
   validatePassword,
@@ -18,11 +23,14 @@ import type { User } from './user.js';
 import type { UserRepository } from './user-repository.js';
 import { emailErrors, nullCharacterErrors, usernameErrors } from './user-validation.js';
 
-/** What it takes to create a user; a null password makes it unusable (no password login). */
+/**
+ * What it takes to create a user; a null password makes it unusable (no password login). A
+ * prepared password was validated when it was prepared.
+ */
 export interface NewUser {
   readonly username: string;
   readonly email?: string;
-  readonly password: string | null;
+  readonly password: string | PreparedPassword | null;
   readonly firstName?: string;
   readonly lastName?: string;
   readonly isActive?: boolean;
@@ -69,7 +77,7 @@ export function createUserService({ database, users, events, passwordValidators 
   const db = database.db;
 
   /** Throws ValidationError (field `password`) with the validators' messages, if any. */
-  function requireValidPassword(password: string, user: PasswordUser): void {
+  function requireValidPassword(password: string, user: PasswordUser | undefined): void {
     const messages = validatePassword(password, user, passwordValidators);
     if (messages.length > 0) throw new ValidationError({ password: messages });
   }
@@ -80,28 +88,29 @@ export function createUserService({ database, users, events, passwordValidators 
     return user;
   }
 
-  /** Deletes `user` with their tokens in `trx`, emitting the events; false when already gone. */
-  async function deleteIn(trx: Transaction<Database>, user: User, also?: AlsoInTransaction<User>) {
-    const tokens = await trx
-      .deleteFrom('tokens')
-      .where('user_id', '=', user.id)
-      .returning(TOKEN_COLUMNS)
-      .execute();
+  /**
+   * Deletes `user` in `trx`: `user.deleting` first (what belongs to the user goes there: the tokens
+   * module deletes the tokens), then the row, then `user.deleted`. False when already gone.
+   */
+  async function deleteIn(trx: Transaction<Database>, user: User): Promise<boolean> {
+    await events.emit('user.deleting', { user }, { trx });
     if (!(await users.delete(user.id, trx))) return false;
-    for (const token of tokens) await events.emit('token.deleted', { token: toToken(token) }, { trx });
     await events.emit('user.deleted', { user }, { trx });
-    await runAlso(also, trx, user);
     return true;
   }
 
-  async function update(user: User, changes: UserUpdate, changed: string[], also?: AlsoInTransaction<User>) {
-    return db.transaction().execute(async (trx) => {
+  async function update(user: User, changes: UserUpdate, changed: string[], trx?: Transaction<Database>) {
+    return inTransaction(db, trx, async (trx) => {
       const updated = await users.update(user.id, changes, trx);
       if (!updated) throw new DoesNotExist(`user ${user.username} does not exist`);
       await events.emit('user.updated', { user: updated, changed }, { trx });
-      await runAlso(also, trx, updated);
       return updated;
     });
+  }
+
+  /** The hash to store: a prepared password's, or a new one (validated by the caller). */
+  async function hashOf(password: string | PreparedPassword): Promise<string> {
+    return typeof password === 'string' ? hashPassword(password) : password.hash;
   }
 
   return {
@@ -116,18 +125,29 @@ export function createUserService({ database, users, events, passwordValidators 
     passwordHelpTexts: (): string[] => passwordHelpTexts(passwordValidators),
 
     /**
+     * Validates `password` against `user` (ValidationError, field `password`, when refused) and
+     * hashes it, before the caller opens the transaction that {@link createUser} or
+     * {@link changePassword} joins.
+     */
+    async preparePassword(password: string, user?: PasswordUser): Promise<PreparedPassword> {
+      requireValidPassword(password, user);
+      return { hash: await hashPassword(password) } as PreparedPassword;
+    },
+
+    /**
      * Creates a user and emits `user.created` in the same transaction (the built-in listener
      * creates its token there). Throws ValidationError for a bad or taken username or e-mail, or
-     * a password the validators refuse (unless `skipPasswordValidation`).
+     * a password the validators refuse (unless `skipPasswordValidation`). With `trx`, joins the
+     * caller's transaction (pass a prepared password then: the hash is slow).
      */
-    async createUser(input: NewUser, also?: AlsoInTransaction<User>): Promise<User> {
+    async createUser(input: NewUser, { trx }: TransactionOption = {}): Promise<User> {
       const errors: FieldErrors = {};
       const username = usernameErrors(input.username);
       if (username.length > 0) errors.username = username;
       const email = emailErrors(input.email ?? '');
       if (email.length > 0) errors.email = email;
       Object.assign(errors, nameErrors(input.firstName, input.lastName));
-      if (input.password !== null && input.skipPasswordValidation !== true) {
+      if (typeof input.password === 'string' && input.skipPasswordValidation !== true) {
         // Compared with the username only when it is valid, as Django's form has none otherwise.
         const account: PasswordUser = {
           username: username.length > 0 ? '' : input.username,
@@ -140,9 +160,9 @@ export function createUserService({ database, users, events, passwordValidators 
       }
       if (Object.keys(errors).length > 0) throw new ValidationError(errors);
 
-      const passwordHash = input.password === null ? unusablePassword() : await hashPassword(input.password);
+      const passwordHash = input.password === null ? unusablePassword() : await hashOf(input.password);
       try {
-        return await db.transaction().execute(async (trx) => {
+        return await inTransaction(db, trx, async (trx) => {
           const user = await users.insert(
             {
               username: input.username,
@@ -158,7 +178,6 @@ export function createUserService({ database, users, events, passwordValidators 
             trx,
           );
           await events.emit('user.created', { user }, { trx });
-          await runAlso(also, trx, user);
           return user;
         });
       } catch (error) {
@@ -201,18 +220,22 @@ export function createUserService({ database, users, events, passwordValidators 
 
     /**
      * Sets `user`'s password, hashed before the transaction opens; throws ValidationError when
-     * the validators refuse it.
+     * the validators refuse it. A prepared password was validated already; pass one with `trx`.
      */
-    async changePassword(user: User, password: string, also?: AlsoInTransaction<User>): Promise<User> {
-      requireValidPassword(password, user);
-      return update(user, { password: await hashPassword(password) }, ['password'], also);
+    async changePassword(
+      user: User,
+      password: string | PreparedPassword,
+      { trx }: TransactionOption = {},
+    ): Promise<User> {
+      if (typeof password === 'string') requireValidPassword(password, user);
+      return update(user, { password: await hashOf(password) }, ['password'], trx);
     },
 
     /**
      * Changes the fields an administrator edits; only fields whose value differs are written and
      * named in `user.updated`. Throws ValidationError for a bad e-mail address.
      */
-    async updateDetails(user: User, details: UserDetails, also?: AlsoInTransaction<User>): Promise<User> {
+    async updateDetails(user: User, details: UserDetails, { trx }: TransactionOption = {}): Promise<User> {
       const errors: FieldErrors = {};
       const email = emailErrors(details.email ?? '');
       if (email.length > 0) errors.email = email;
@@ -235,25 +258,27 @@ export function createUserService({ database, users, events, passwordValidators 
         changed.push(column);
       }
       if (changed.length === 0) return user;
-      return update(user, changes, changed, also);
+      return update(user, changes, changed, trx);
     },
 
     /**
-     * Deletes a user with their tokens and sessions: `token.deleted` for each token, then
-     * `user.deleted`, all in one transaction. False when the user was already gone.
+     * Deletes a user and all that is theirs, in one transaction: `user.deleting` (its listeners
+     * delete what they own: the tokens module the user's tokens, with a `token.deleted` each), the
+     * row (the foreign keys cascade to anything left), then `user.deleted`. False when the user was
+     * already gone.
      */
-    async deleteUser(user: User, also?: AlsoInTransaction<User>): Promise<boolean> {
-      return db.transaction().execute((trx) => deleteIn(trx, user, also));
+    async deleteUser(user: User, { trx }: TransactionOption = {}): Promise<boolean> {
+      return inTransaction(db, trx, (trx) => deleteIn(trx, user));
     },
 
     /**
      * Deletes several users as {@link deleteUser} does, all in one transaction (the admin's "delete
-     * selected"); `also` runs for each. Returns the users that were still there.
+     * selected"). Returns the users that were still there.
      */
-    async deleteUsers(targets: readonly User[], also?: AlsoInTransaction<User>): Promise<User[]> {
-      return db.transaction().execute(async (trx) => {
+    async deleteUsers(targets: readonly User[], { trx }: TransactionOption = {}): Promise<User[]> {
+      return inTransaction(db, trx, async (trx) => {
         const deleted: User[] = [];
-        for (const user of targets) if (await deleteIn(trx, user, also)) deleted.push(user);
+        for (const user of targets) if (await deleteIn(trx, user)) deleted.push(user);
         return deleted;
       });
     },
