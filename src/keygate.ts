@@ -3,7 +3,7 @@ import { registerAutoCreateToken } from './authtoken/token-signals.js';
 import { TokenCache } from './authtoken/token-cache.js';
 import { createTokenRepository } from './authtoken/token-repository.js';
 import { createTokenService, type TokenService } from './authtoken/token-service.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { openDatabase, type KeygateDatabase } from './db/database.js';
 import { createSessionRepository, type SessionRepository } from './sessions/session-repository.js';
 import { registerSessionInvalidation } from './sessions/session-signals.js';

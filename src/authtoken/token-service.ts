@@ -1,6 +1,6 @@
 // Issuing, resetting, deleting and checking tokens under the configured policy.
 import type { Transaction } from 'kysely';
-import type { TokenPolicy } from '../config.js';
+import type { TokenPolicy } from '../config/index.js';
 import type { KeygateDatabase } from '../db/database.js';
 import { runAlso, type AlsoInTransaction } from '../db/in-transaction.js';
 import type { Database } from '../db/schema.js';
