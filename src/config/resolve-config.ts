@@ -28,8 +28,9 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     if (value === undefined) {
       values[key] = defaultValue(key);
     } else {
-      given.add(key);
       values[key] = definitionOf(key).parser.fromValue(value, key);
+      // null is how an option says "unset" (secretKey: null), as a blank variable does.
+      if (values[key] !== null) given.add(key);
     }
   }
   return completeConfig(values as Config, given, OPTION_NAMING);
