@@ -58,14 +58,14 @@ export interface SettingDefinition<V> {
 
 /** Types a table entry (the value type is inferred from its parser). */
 function setting<V>(definition: SettingDefinition<V>): SettingDefinition<V> {
-  return definition;
+  return Object.freeze(definition);
 }
 
 const unset = { value: null, shown: '(unset)' } as const;
 const HOSTS_IN_PRODUCTION = 'production mode requires the exact host names served (no "*")';
 
 /** Every setting keygate has, in the order they are documented; keyed by option (Config property). */
-export const SETTING_DEFINITIONS = {
+export const SETTING_DEFINITIONS = Object.freeze({
   /** Where the data lives: `sqlite:<path>` or `postgres://user@host:port/database`. */
   databaseUrl: setting({
     env: 'DATABASE_URL',
@@ -247,7 +247,7 @@ export const SETTING_DEFINITIONS = {
     help: 'connections each server process holds at once; past it new ones are closed on accept (keep under ulimit -n)',
     parser: integerParser(1, 1_000_000),
   }),
-};
+});
 
 /** A Config property, which is also an option of resolveConfig and a key of SETTING_DEFINITIONS. */
 export type SettingKey = keyof typeof SETTING_DEFINITIONS;
