@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { dialectOf, sqlitePath } from '../src/db/database-url.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createKeygate } from '../src/keygate.js';

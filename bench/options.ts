@@ -1,6 +1,6 @@
 // Command-line flags of `npm run bench`.
 import { parseArgs } from 'node:util';
-import { SETTINGS } from '../src/config.js';
+import { SETTINGS } from '../src/config/index.js';
 import { DEFAULT_PG_ADMIN_URL } from './postgres.js';
 import { WORKLOAD_IDS, type WorkloadId } from './workloads.js';
 

@@ -2,7 +2,7 @@
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { SETTINGS } from '../src/config.js';
+import { SETTINGS } from '../src/config/index.js';
 import { runChecked, startProcess, type CommandResult, type RunningProcess } from './processes.js';
 
 /** Where things are: the checkout and this run's scratch directory. */

@@ -13,6 +13,7 @@
  */
 
 export { openKeygate, type Keygate, type KeygateOptions } from './keygate.js';
+export { ConfigError, resolveConfig, type Config, type ConfigOptions } from './config/index.js';
 export { keygatePlugin, type Feature, type KeygatePluginOptions } from './plugin/keygate-plugin.js';
 export type { AccessPreHandler, AuthenticateOptions } from './plugin/access-prehandler.js';
 

@@ -5,7 +5,7 @@ import { TokenCache } from './authtoken/token-cache.js';
 import { createTokenRepository } from './authtoken/token-repository.js';
 import { createTokenService, type TokenService } from './authtoken/token-service.js';
 import { parseTokenHeader, type Authenticated } from './auth/authentication.js';
-import { loadConfig, type Config } from './config.js';
+import { resolveConfig, type Config, type ConfigOptions } from './config/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { KeygateDatabase } from './db/keygate-database.js';
 import { openDatabase, type DatabaseSource } from './db/open-database.js';
@@ -52,7 +52,7 @@ export interface Keygate {
 }
 
 /** Options of {@link openKeygate}: the database, plus any setting (each has a default). */
-export interface KeygateOptions extends Partial<Omit<Config, 'databaseUrl'>> {
+export interface KeygateOptions extends Omit<ConfigOptions, 'databaseUrl'> {
   /**
    * `sqlite:<path>` or `postgres://user@host:port/db`; or the host's own `pg.Pool` or better-sqlite3
    * database, which keygate uses and never closes.
@@ -66,11 +66,8 @@ export interface KeygateOptions extends Partial<Omit<Config, 'databaseUrl'>> {
  */
 export function openKeygate(options: KeygateOptions): Keygate {
   const { database, ...settings } = options;
-  const url = typeof database === 'string' ? database : undefined;
-  return createKeygate(
-    { ...loadConfig(url === undefined ? {} : { DATABASE_URL: url }), ...settings },
-    database,
-  );
+  const databaseUrl = typeof database === 'string' ? database : undefined;
+  return createKeygate(resolveConfig({ ...settings, databaseUrl }), database);
 }
 
 /** Opens the database and builds the services from a whole Config; migrations are the caller's decision. */

@@ -1,6 +1,6 @@
 // The `keygate` command line: parses arguments, runs a command, turns failures into one line.
 import { Command, CommanderError } from 'commander';
-import { ConfigError, SETTINGS } from '../config.js';
+import { ConfigError, SETTINGS } from '../config/index.js';
 import { registerDatabaseCommands } from './commands/database.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommands } from './commands/tokens.js';

@@ -1,5 +1,5 @@
 // Opening the configured database for a command: SQLite migrates itself, PostgreSQL must be migrated.
-import { loadConfig, loadDotEnv, type Config } from '../config.js';
+import { loadConfig, loadDotEnv, type Config } from '../config/index.js';
 import { pendingMigrations, migrateToLatest } from '../db/migrate.js';
 import { createKeygate, type Keygate } from '../keygate.js';
 import { CommandError } from './io.js';

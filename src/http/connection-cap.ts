@@ -1,7 +1,7 @@
 // What the operator hears about MAX_CONNECTIONS: a cap the process cannot honour, and connections refused at it.
 import { readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 
 /** Descriptors a process needs besides its client connections: the listener, logs, database files, pipes. */
 const OTHER_DESCRIPTORS = 64;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerOptions as HttpServerOptions } from 'node:http';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 
 /**
  * How often Node looks for requests past their headers or request deadline. At Node's default,

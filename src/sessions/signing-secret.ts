@@ -1,6 +1,6 @@
 // The secrets that sign cookies and CSRF tokens, derived from SECRET_KEY (or one random per process).
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 
 // Development without SECRET_KEY: fixed for the life of the process (every app built in it agrees),
 // so signed cookies do not survive a restart and differ between `--workers` processes.

@@ -1,6 +1,6 @@
 // Brute-force limits for every password login: each attempt reserves a place in its counters before
 // the password is checked, so concurrent guesses can never check more passwords than the limits allow.
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { Throttled } from '../errors.js';
 import type { DeviceCookies } from './device-cookie.js';
 import type { LoginFailureStore } from './login-failure-store.js';

@@ -1,6 +1,6 @@
 // serve: run the HTTP server.
 import type { Command } from 'commander';
-import { configWarnings } from '../../config.js';
+import { configWarnings } from '../../config/index.js';
 import { createKeygate } from '../../keygate.js';
 import { isWorker, parseWorkerCount, runPrimary } from '../../workers.js';
 import { CommandError } from '../io.js';
