@@ -11,6 +11,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { createKeygate } from '../src/keygate.js';
 import { nowTimestamp } from '../src/time.js';
 import { hashPassword } from '../src/users/passwords.js';
+import type { ProductTables } from '../src/products/product-table.js';
 
 /** What to generate, and where. */
 export interface GenerateOptions {
@@ -200,6 +201,7 @@ async function middleProductId(databaseUrl: string): Promise<number | null> {
   const keygate = createKeygate(loadConfig({ DATABASE_URL: databaseUrl }));
   try {
     const row = await keygate.database.db
+      .withTables<ProductTables>()
       .selectFrom('products')
       .select((eb) => [eb.fn.min<number>('id').as('low'), eb.fn.max<number>('id').as('high')])
       .executeTakeFirst();

@@ -69,3 +69,6 @@ export {
   type ValidationMode,
 } from './http/resource.js';
 export type { PageWindow } from './http/pagination.js';
+export { nowTimestamp } from './time.js';
+/** Python's text rules as DRF's fields apply them (`str.strip()`, `len()`, `str.isdigit()`, `str()` of numbers). */
+export * as pythonText from './fields/index.js';

@@ -39,9 +39,13 @@ const ACTION_BY_FLAG = new Map<number, keyof typeof ADMIN_ACTION>(
 /** Creates the admin log over `db`. */
 export function createAdminLog(db: Kysely<Database>) {
   return {
-    /** Records `change` inside `trx`, the transaction of the change itself. */
-    async record(trx: Transaction<Database>, change: Change): Promise<void> {
-      await trx
+    /**
+     * Records `change` inside `trx`, the transaction of the change itself (typed with the
+     * application's tables too, when the change is to one of them).
+     */
+    async record<Tables extends Database>(trx: Transaction<Tables>, change: Change): Promise<void> {
+      // The application's view of the database holds keygate's tables: the log is one of them.
+      await (trx as unknown as Transaction<Database>)
         .insertInto('admin_log')
         .values({
           action_time: nowTimestamp(),

@@ -42,22 +42,10 @@ export interface TokensTable {
   scopes: ColumnType<string, string | undefined, string>;
 }
 
-/** The seed's Product model; prices are integer cents, never floating point. */
-export interface ProductsTable {
-  id: Generated<number>;
-  name: string;
-  description: string;
-  price_cents: number;
-  stock: number;
-  created: Timestamp;
-  updated: Timestamp;
-}
-
-/** The whole database as Kysely sees it. */
+/** keygate's own tables as Kysely sees them (an application adds its own with `db.withTables<…>()`). */
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
-  products: ProductsTable;
   login_failures: LoginFailuresTable;
   login_known_addresses: LoginKnownAddressesTable;
   sessions: SessionsTable;
@@ -69,9 +57,6 @@ export type NewUserRow = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type TokenRow = Selectable<TokensTable>;
 export type NewTokenRow = Insertable<TokensTable>;
-export type ProductRow = Selectable<ProductsTable>;
-export type NewProductRow = Insertable<ProductsTable>;
-export type ProductUpdate = Updateable<ProductsTable>;
 
 /** Brute-force counters: failed password logins per scope (`user:<name>`, `addr:<ip>`) per window. */
 export interface LoginFailuresTable {

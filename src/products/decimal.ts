@@ -1,6 +1,7 @@
 // DRF's DecimalField for the price, in exact decimal arithmetic (no floats).
-import { pythonNumberText, pythonStrLongerThan } from '../fields/python-str.js';
-import { asciiDigits, codePointLength, strip } from '../fields/python-text.js';
+import { pythonText } from '../index.js';
+
+const { asciiDigits, codePointLength, pythonNumberText, pythonStrLongerThan, strip } = pythonText;
 
 /** DRF's guard against huge numeric strings (`MAX_STRING_LENGTH` in rest_framework/fields.py). */
 export const MAX_STRING_LENGTH = 1000;

@@ -2,10 +2,8 @@
 // ProductSerializer rules for a form body) and errors beside each field.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema.js';
-import { NotFound } from '../errors.js';
-import { nowTimestamp } from '../time.js';
-import type { User } from '../users/user.js';
+import type { ProductDatabase } from './product-table.js';
+import { NotFound, nowTimestamp, type User } from '../index.js';
 import {
   adminUser,
   afterSave,
@@ -93,12 +91,12 @@ function sentValues(data: Readonly<Record<string, unknown>>): Record<string, str
 
 /** What the forms need from their section. */
 export interface ProductFormDeps {
-  readonly db: Kysely<Database>;
+  readonly db: Kysely<ProductDatabase>;
   readonly urls: SectionUrls;
   readonly crumbs: readonly Crumb[];
   /** Records a change to `product` in the admin log, inside `trx`. */
   readonly record: (
-    trx: Transaction<Database>,
+    trx: Transaction<ProductDatabase>,
     actor: User,
     product: Product,
     action: 'added' | 'changed',

@@ -2,8 +2,8 @@
 // sorting, and the "delete selected" action.
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { KeygateDatabase } from '../db/keygate-database.js';
-import type { Database } from '../db/schema.js';
+import type { KeygateDatabase } from '../index.js';
+import type { ProductDatabase } from './product-table.js';
 import {
   handleListAction,
   readListParams,
@@ -56,7 +56,7 @@ const SPEC: ListSpec<Sort> = {
 
 /** What the list needs from its section. */
 export interface ProductListDeps {
-  readonly db: Kysely<Database>;
+  readonly db: Kysely<ProductDatabase>;
   readonly database: KeygateDatabase;
   readonly urls: SectionUrls;
   readonly crumbs: readonly Crumb[];

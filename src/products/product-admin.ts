@@ -3,8 +3,8 @@
 // product-admin-forms.ts; here are the section and what they share (lookup, log record, deletion).
 import type { FastifyInstance } from 'fastify';
 import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema.js';
-import type { User } from '../users/user.js';
+import type { User } from '../index.js';
+import { productDb, type ProductDatabase } from './product-table.js';
 import {
   registerDeletePage,
   sectionUrls,
@@ -28,12 +28,12 @@ export const productAdmin: AdminSection = {
 /** Registers the products section's pages. */
 function registerProductAdmin(admin: FastifyInstance, { log, root }: AdminContext): void {
   const { database } = admin.keygate;
-  const { db } = database;
+  const db = productDb(database.db);
   const urls = sectionUrls(root, 'products');
   const crumbs = [{ label: 'Products', href: urls.list }];
 
   async function record(
-    trx: Transaction<Database>,
+    trx: Transaction<ProductDatabase>,
     actor: User,
     product: Product,
     action: 'added' | 'changed' | 'deleted',

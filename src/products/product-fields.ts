@@ -1,7 +1,7 @@
 // DRF's ModelSerializer rules for Product input: presence, null and blank, then each field's coercion and validators.
-import type { FieldErrors } from '../errors.js';
-import { pythonNumberText } from '../fields/python-str.js';
-import { asciiDigits, codePointLength, isPythonWhitespace, strip } from '../fields/python-text.js';
+import { pythonText, type FieldErrors } from '../index.js';
+
+const { asciiDigits, codePointLength, isPythonWhitespace, pythonNumberText, strip } = pythonText;
 import { MAX_STRING_LENGTH, parseDecimalCents } from './decimal.js';
 
 /** The model's `max_length` for `name` (`description` is a TextField: no limit). */

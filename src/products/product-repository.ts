@@ -1,10 +1,7 @@
 // SQL for products. Ordered by id; every lookup uses the primary key; reads are prepared once.
 import { sql } from 'kysely';
-import type { KeygateDatabase } from '../db/keygate-database.js';
-import type { NewProductRow, ProductUpdate } from '../db/schema.js';
-import type { PageWindow } from '../http/pagination.js';
-import type { ResourceRepository } from '../http/resource.js';
-import { nowTimestamp } from '../time.js';
+import { nowTimestamp, type KeygateDatabase, type PageWindow, type ResourceRepository } from '../index.js';
+import { productDb, type NewProductRow, type ProductUpdate } from './product-table.js';
 import type { ProductInput } from './product-fields.js';
 import { PRODUCT_DEFAULTS, toProduct, type Product } from './product.js';
 
@@ -48,7 +45,7 @@ export function newProductRow(input: ProductInput, now: string): NewProductRow {
 export function createProductRepository(
   database: KeygateDatabase,
 ): ResourceRepository<Product, ProductInput> {
-  const { db } = database;
+  const db = productDb(database.db);
   const getOne = database.prepare(
     'keygate_product_get',
     db.selectFrom('products').select(COLUMNS).where('id', '=', 0).compile(),

@@ -1,9 +1,11 @@
 // The seed's ProductModelViewSet: Token authentication, IsAuthenticated, under `product_api`.
-import { TokenAuthentication } from '../auth/authentication.js';
-import { IsAuthenticated } from '../auth/permissions.js';
-import { SessionAuthentication } from '../auth/session-authentication.js';
-import type { Keygate } from '../keygate.js';
-import type { ResourceDefinition } from '../http/resource.js';
+import {
+  IsAuthenticated,
+  SessionAuthentication,
+  TokenAuthentication,
+  type Keygate,
+  type ResourceDefinition,
+} from '../index.js';
 import { formatCents } from './decimal.js';
 import { validateProduct, type ProductInput } from './product-fields.js';
 import { createProductRepository } from './product-repository.js';

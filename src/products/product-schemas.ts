@@ -1,7 +1,8 @@
 // The Product contract: TypeBox schemas (responses, request bodies, OpenAPI, types) and DRF's OPTIONS field metadata.
 import { Type, type Static } from 'typebox';
-import { PYTHON_WHITESPACE } from '../fields/python-text.js';
-import type { FieldMetadata } from '../http/resource.js';
+import { pythonText, type FieldMetadata } from '../index.js';
+
+const { PYTHON_WHITESPACE } = pythonText;
 import { PRICE_DECIMAL_PLACES, PRICE_MAX_DIGITS } from './decimal.js';
 import { NAME_MAX_LENGTH, PRODUCT_FIELD_RULES, STOCK_MAX, STOCK_MIN } from './product-fields.js';
 import { PRODUCT_DEFAULTS } from './product.js';

@@ -1,5 +1,5 @@
 // The seed's Product as the rest of keygate sees it.
-import type { ProductRow } from '../db/schema.js';
+import type { ProductRow } from './product-table.js';
 
 /** A product; the price is integer cents, formatted as a decimal string only when shown. */
 export interface Product {

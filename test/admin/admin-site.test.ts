@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
 import { csrfTokenIn, SessionClient } from '../sessions/session-client.js';
+import type { ProductTables } from '../../src/products/product-table.js';
 
 const PASSWORD = 'correct horse battery';
 const XSS = '<script>alert(1)</script>';
@@ -226,7 +227,8 @@ describeEachDialect('Admin site', (ctx: () => DialectContext) => {
       assert.equal(changed.statusCode, 302);
       assert.equal(changed.headers.location, '/admin/products/');
       const api = await ctx()
-        .keygate.database.db.selectFrom('products')
+        .keygate.database.db.withTables<ProductTables>()
+        .selectFrom('products')
         .selectAll()
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
@@ -248,7 +250,8 @@ describeEachDialect('Admin site', (ctx: () => DialectContext) => {
       const list = await client.send({ method: 'GET', url: '/admin/products/' });
       assert.match(list.body, /The product “Mug” was deleted successfully\./);
       const gone = await ctx()
-        .keygate.database.db.selectFrom('products')
+        .keygate.database.db.withTables<ProductTables>()
+        .selectFrom('products')
         .select('id')
         .where('id', '=', id)
         .execute();
@@ -286,7 +289,8 @@ describeEachDialect('Admin site', (ctx: () => DialectContext) => {
       assert.match(confirm.body, /Are you sure you want to delete the selected products\?/);
       assert.match(confirm.body, /Product: <a href="\/admin\/products\/\d+\/change\/">Bulk one<\/a>/);
       const stillThere = await ctx()
-        .keygate.database.db.selectFrom('products')
+        .keygate.database.db.withTables<ProductTables>()
+        .selectFrom('products')
         .select('id')
         .where('id', 'in', ids)
         .execute();
@@ -297,7 +301,8 @@ describeEachDialect('Admin site', (ctx: () => DialectContext) => {
       const after = await client.send({ method: 'GET', url: '/admin/products/' });
       assert.match(after.body, /Successfully deleted 2 products\./);
       const left = await ctx()
-        .keygate.database.db.selectFrom('products')
+        .keygate.database.db.withTables<ProductTables>()
+        .selectFrom('products')
         .select('id')
         .where('id', 'in', ids)
         .execute();
@@ -316,7 +321,7 @@ describeEachDialect('Admin site', (ctx: () => DialectContext) => {
     });
 
     it('searches, filters, sorts and paginates the list', async () => {
-      const db = ctx().keygate.database.db;
+      const db = ctx().keygate.database.db.withTables<ProductTables>();
       const now = new Date().toISOString().replace('Z', '000Z');
       const tag = uniqueName('page');
       await db

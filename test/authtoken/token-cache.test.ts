@@ -17,6 +17,7 @@ import { writesOf, type TableWrite, type WriteListener } from '../../src/db/writ
 import { buildApp } from '../../src/app.js';
 import { createKeygate, type Keygate } from '../../src/keygate.js';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
+import type { ProductTables } from '../../src/products/product-table.js';
 
 // A database stand-in for the cache's own logic: SQLite-like (no notifications), writes fed by hand.
 function fakeDatabase(dataVersion: (() => number) | null = null): {
@@ -179,7 +180,7 @@ describe('TokenCache', () => {
 });
 
 describe('writesOf', () => {
-  const db = new Kysely<Database>({
+  const db = new Kysely<Database & ProductTables>({
     dialect: {
       createAdapter: () => new SqliteAdapter(),
       createDriver: () => new DummyDriver(),

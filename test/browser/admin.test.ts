@@ -8,6 +8,7 @@ import { after, before, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { uniqueName, type DialectContext } from '../helpers.js';
 import { describeInChromium, openBrowser, type BrowserSession } from './chromium.js';
+import type { ProductTables } from '../../src/products/product-table.js';
 
 const PASSWORD = 'correct horse battery';
 const XSS = '<script>alert(1)</script>';
@@ -180,7 +181,8 @@ function adminTests(ctx: () => DialectContext): void {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('link', { name: 'Mug' }).waitFor();
     const row = await ctx()
-      .keygate.database.db.selectFrom('products')
+      .keygate.database.db.withTables<ProductTables>()
+      .selectFrom('products')
       .selectAll()
       .where('name', '=', 'Mug')
       .executeTakeFirstOrThrow();
@@ -238,7 +240,8 @@ function adminTests(ctx: () => DialectContext): void {
     assert.match(await page.content(), /CSRF Failed/);
     await shot('csrf-refused');
     const forged = await ctx()
-      .keygate.database.db.selectFrom('products')
+      .keygate.database.db.withTables<ProductTables>()
+      .selectFrom('products')
       .select('id')
       .where('name', '=', 'Forged')
       .execute();

@@ -7,6 +7,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describeEachDialect, uniqueName, type DialectContext } from '../helpers.js';
 import { formBody, SessionClient } from '../sessions/session-client.js';
 import { type ProductBody, REQUIRED, NULL, INVALID_INTEGER } from './product-support.js';
+import type { ProductTables } from '../../src/products/product-table.js';
 
 const PASSWORD = 'correct horse battery';
 const FORM = 'application/x-www-form-urlencoded';
@@ -63,7 +64,8 @@ describeEachDialect(
       const product = response.json<ProductBody>();
       // What the 201 says is what was stored.
       const row = await ctx()
-        .keygate.database.db.selectFrom('products')
+        .keygate.database.db.withTables<ProductTables>()
+        .selectFrom('products')
         .select(['description', 'stock'])
         .where('id', '=', product.id)
         .executeTakeFirstOrThrow();
@@ -314,7 +316,8 @@ describeEachDialect(
         assert.equal(response.statusCode, 302, response.body);
         const id = Number(String(response.headers.location).split('/')[3]);
         return ctx()
-          .keygate.database.db.selectFrom('products')
+          .keygate.database.db.withTables<ProductTables>()
+          .selectFrom('products')
           .select(['name', 'description', 'stock'])
           .where('id', '=', id)
           .executeTakeFirstOrThrow();
@@ -374,7 +377,8 @@ describeEachDialect(
         );
         assert.equal(row.description, 'Words');
         const found = await ctx()
-          .keygate.database.db.selectFrom('products')
+          .keygate.database.db.withTables<ProductTables>()
+          .selectFrom('products')
           .select('id')
           .where('name', '=', 'Change me')
           .executeTakeFirstOrThrow();

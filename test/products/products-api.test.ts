@@ -15,6 +15,7 @@ import {
   INVALID_NUMBER,
   INVALID_INTEGER,
 } from './product-support.js';
+import type { ProductTables } from '../../src/products/product-table.js';
 
 /** WIRE.md: ISO 8601 UTC with microseconds. */
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
@@ -107,7 +108,7 @@ describeEachDialect(
     }
 
     async function clearProducts(): Promise<void> {
-      await ctx().keygate.database.db.deleteFrom('products').execute();
+      await ctx().keygate.database.db.withTables<ProductTables>().deleteFrom('products').execute();
     }
 
     /** Inserts `n` products directly (fast), returning their ids in ascending order. */
@@ -122,7 +123,8 @@ describeEachDialect(
         updated: now,
       }));
       const inserted = await ctx()
-        .keygate.database.db.insertInto('products')
+        .keygate.database.db.withTables<ProductTables>()
+        .insertInto('products')
         .values(rows)
         .returning('id')
         .execute();
@@ -455,7 +457,7 @@ describeEachDialect(
         assert.equal((await send('POST', '/product_api/', VALID)).statusCode, 201);
         assert.equal((await page('?limit=1')).count, 8);
         assert.equal((await send('DELETE', `/product_api/${ids[0]}/`)).statusCode, 204);
-        const { db } = ctx().keygate.database;
+        const db = ctx().keygate.database.db.withTables<ProductTables>();
         await db.deleteFrom('products').where('id', 'in', [ids[1]!, ids[2]!]).execute();
         await db.updateTable('products').set({ stock: 1 }).execute();
         assert.equal((await page('?limit=1')).count, 5);
