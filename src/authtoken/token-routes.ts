@@ -94,7 +94,8 @@ function postDoc(view: TokenView): OperationDoc {
 }
 
 /**
- * Registers the token endpoints. Like DRF's ObtainAuthToken they use the default authentication
+ * Registers the token endpoints, under `prefix` (`/auth`: `/auth/gettoken/`). Like DRF's
+ * ObtainAuthToken they use the default authentication
  * (Session, then Basic: a Token header is ignored, a failing Basic header is a 403, a logged-in
  * browser's POST needs its CSRF token) but never look at who authenticated, allow anyone, render
  * JSON only and parse forms, multipart and JSON. The key comes from the token service: under
@@ -102,21 +103,21 @@ function postDoc(view: TokenView): OperationDoc {
  * keygate adds the brute-force limit: past it the password is not even checked (429, Retry-After);
  * and `Cache-Control: no-store`, since the answer is a credential.
  */
-export function registerTokenRoutes(app: FastifyInstance): void {
+export function registerTokenRoutes(app: FastifyInstance, prefix = ''): void {
   documentSchemas(app, [AuthTokenSchema, CustomAuthTokenSchema, AuthTokenValidationErrorSchema]);
   // A 200 carries a key: no cache (browser, proxy) may keep it; errors get the header too, harmlessly.
   // Added to these routes' own onRequest hooks as they are registered (API view handlers return
   // data and never see the reply), so no other route pays for it.
-  const tokenUrls = new Set(VIEWS.flatMap((view) => [view.url, view.url.slice(0, -1)]));
+  const tokenUrls = new Set(VIEWS.flatMap((view) => [prefix + view.url, prefix + view.url.slice(0, -1)]));
   app.addHook('onRoute', (route) => {
-    if (!tokenUrls.has(route.url.slice(route.prefix.length))) return;
+    if (!tokenUrls.has(route.url)) return;
     const own = route.onRequest === undefined ? [] : [route.onRequest].flat();
     route.onRequest = [noStore, ...own];
   });
   for (const view of VIEWS) {
     registerApiView(app, {
       name: view.name,
-      url: view.url,
+      url: prefix + view.url,
       // path('gettoken/', ...) in the seed's urls.py: no `.json` suffix routes, unlike the router's views.
       formatSuffixes: false,
       // ObtainAuthToken names no authentication classes: DRF's defaults, Session then Basic.

@@ -49,7 +49,8 @@ declare module 'fastify' {
     tokenProtected: AccessPolicy;
     /**
      * DRF's DEFAULT_AUTHENTICATION_CLASSES and DEFAULT_PERMISSION_CLASSES, for the views that name
-     * none of their own (the API root, the token endpoints): Session, then Basic; anyone.
+     * none of their own (the API root, the token endpoints): Session (when the plugin's sessions are
+     * on), then Basic; anyone.
      */
     defaultAccess: AccessPolicy;
   }
@@ -112,8 +113,17 @@ function enabled(feature: Feature | undefined, byDefault: boolean): boolean {
   return feature === undefined ? byDefault : feature !== false;
 }
 
+// A prefix is path segments without a final slash: `/auth`, `/api/v1`.
+const PREFIX = /^(?:\/[A-Za-z0-9._~-]+)*$/;
+
 function prefixOf(feature: Feature | undefined): string {
-  return typeof feature === 'object' ? (feature.prefix ?? '') : '';
+  const prefix = typeof feature === 'object' ? (feature.prefix ?? '') : '';
+  if (!PREFIX.test(prefix)) {
+    throw new TypeError(
+      `keygate: a prefix is path segments without a final slash, such as /auth (got ${JSON.stringify(prefix)})`,
+    );
+  }
+  return prefix;
 }
 
 /**
@@ -147,14 +157,7 @@ async function keygateRoutes(scope: FastifyInstance, options: KeygatePluginOptio
     router.install(scope, renderers, scope.defaultAccess);
   }
   if (enabled(options.tokenEndpoints, true)) {
-    const prefix = prefixOf(options.tokenEndpoints);
-    await scope.register(
-      (tokens, _options, done) => {
-        registerTokenRoutes(tokens);
-        done();
-      },
-      { prefix },
-    );
+    registerTokenRoutes(scope, prefixOf(options.tokenEndpoints));
   }
   if (sessions) registerSessionRoutes(scope);
   const admin = options.admin ?? false;
@@ -179,8 +182,10 @@ const plugin: FastifyPluginAsync<KeygatePluginOptions> = async (app, options) =>
   const userAuthentication: readonly Authenticator[] =
     options.sessions === true ? [tokenAuthentication, new SessionAuthentication()] : [tokenAuthentication];
   app.decorate('tokenProtected', { authentication: userAuthentication, permissions: [IsAuthenticated] });
+  // DRF's default classes, Session then Basic; without sessions, Basic alone.
+  const basic = new BasicAuthentication(keygate.users, keygate.throttle);
   app.decorate('defaultAccess', {
-    authentication: [new SessionAuthentication(), new BasicAuthentication(keygate.users, keygate.throttle)],
+    authentication: options.sessions === true ? [new SessionAuthentication(), basic] : [basic],
     permissions: [AllowAny],
   });
   app.decorate('authenticate', (authenticateOptions: AuthenticateOptions = {}) =>
