@@ -54,5 +54,5 @@ export const sessionVaryPlugin = fp(
     app.addHook('onSend', varyOnSession);
     done();
   },
-  { name: 'keygate-session-vary', fastify: '5.x' },
+  { name: 'keygate-session-vary', fastify: '5.x', dependencies: ['keygate-sessions'] },
 );

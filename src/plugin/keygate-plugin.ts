@@ -174,8 +174,10 @@ async function keygateRoutes(scope: FastifyInstance, options: KeygatePluginOptio
 
 const plugin: FastifyPluginAsync<KeygatePluginOptions> = async (app, options) => {
   const { keygate } = options;
-  if ((options.browsableApi === true || (options.admin ?? false) !== false) && options.sessions !== true) {
-    throw new Error('keygate: the browsable API and the admin need `sessions: true`');
+  const needsSessions =
+    options.browsableApi === true || (options.admin ?? false) !== false || options.notFound === true;
+  if (needsSessions && options.sessions !== true) {
+    throw new Error('keygate: the browsable API, the admin and `notFound` need `sessions: true`');
   }
   app.decorate('keygate', keygate);
   const tokenAuthentication = new TokenAuthentication(keygate.tokens);

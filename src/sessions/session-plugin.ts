@@ -23,5 +23,5 @@ export const sessionPlugin = fp(
     await app.register(cookie, { secret: derivedSecret(config, 'cookie-signing') });
     app.decorate('sessions', createSessionManager({ sessions: repository, production: config.production }));
   },
-  { name: 'keygate-sessions', fastify: '5.x' },
+  { name: 'keygate-sessions', fastify: '5.x', dependencies: ['keygate'] },
 );

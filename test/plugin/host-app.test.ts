@@ -13,6 +13,9 @@ import {
   type KeygatePluginOptions,
 } from '../../src/index.js';
 import { buildApp } from '../../src/app.js';
+import { sessionVaryPlugin } from '../../src/auth/session-vary.js';
+import { csrfPlugin } from '../../src/csrf/csrf-plugin.js';
+import { sessionPlugin } from '../../src/sessions/session-plugin.js';
 import { createTestDatabase, POSTGRES_AVAILABLE, uniqueName, type TestDatabase } from '../helpers.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -191,6 +194,22 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           await twice.register(keygatePlugin, { keygate });
         }, /keygate/);
         await twice.close();
+        // Each of keygate's feature plugins names what it needs: a wrong order fails at start-up.
+        for (const [feature, missing] of [
+          [sessionPlugin, 'keygate'],
+          [csrfPlugin, 'keygate-sessions'],
+          [sessionVaryPlugin, 'keygate-sessions'],
+        ] as const) {
+          const bare = Fastify();
+          await assert.rejects(
+            async () => {
+              await bare.register(feature);
+              await bare.ready();
+            },
+            new RegExp(`dependency '${missing}'`),
+          );
+          await bare.close();
+        }
       });
 
       it('serves the admin under its own root and the docs when asked', async () => {
