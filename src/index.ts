@@ -9,7 +9,7 @@
  *   endpoints, browser sessions, the browsable API, the admin and the OpenAPI docs.
  * - `keygate/express` does the same for Express 5 apps.
  *
- * @packageDocumentation
+ * @module keygate
  */
 
 export { openKeygate, type Keygate, type KeygateOptions } from './keygate.js';
