@@ -53,14 +53,24 @@ export interface ProductsTable {
   updated: Timestamp;
 }
 
-/** The whole database as Kysely sees it. */
+/**
+ * The whole database as Kysely sees it: the tables keygate's migrations create. The tables belong
+ * to keygate's migrations; read them, and write users and tokens through the services.
+ */
 export interface Database {
+  /** Django's `auth_user`, column for column. */
   users: UsersTable;
+  /** API tokens under both policies; only the key's digest is looked up. */
   tokens: TokensTable;
+  /** The seed's Product model (the example resource `keygate serve` has at `/product_api/`). */
   products: ProductsTable;
+  /** Brute-force counters: failed password logins per scope per window. */
   login_failures: LoginFailuresTable;
+  /** (username, client address) pairs that have logged in, by keyed digest only. */
   login_known_addresses: LoginKnownAddressesTable;
+  /** Browser sessions, by the digest of the session key. */
   sessions: SessionsTable;
+  /** The admin site's change record (Django's LogEntry). */
   admin_log: AdminLogTable;
 }
 
