@@ -19,8 +19,7 @@ function readSettings() {
       for (const entry of table?.properties ?? []) {
         const doc = ts.getJSDocCommentsAndTags(entry).map((c) => ts.getTextOfJSDocComment(c.comment) ?? '');
         const definition = entry.initializer.arguments?.[0];
-        const field = (name) =>
-          definition?.properties?.find((p) => p.name?.getText() === name)?.initializer;
+        const field = (name) => definition?.properties?.find((p) => p.name?.getText() === name)?.initializer;
         const env = field('env');
         const fallback = field('default');
         settings.set(entry.name.getText(), {
