@@ -3,7 +3,7 @@
 // carry a comment; each one takes its entry's doc comment, environment variable and default instead.
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
-import { Comment, Converter, ReflectionKind } from 'typedoc';
+import { Comment, Converter, ReferenceType, ReflectionKind } from 'typedoc';
 
 const SETTINGS_FILE = new URL('../src/config/settings.ts', import.meta.url);
 const SETTINGS_TYPES = new Set(['Config', 'ConfigOptions', 'KeygateOptions']);
@@ -52,6 +52,20 @@ export function load(app) {
         parts.push({ kind: 'code', text: `\`${setting.fallback}\`` });
       }
       reflection.comment = new Comment(parts);
+    }
+  });
+  // KeygateOptions takes these from `Omit<ConfigOptions, …>`, whose members TypeDoc cannot link (it
+  // renders `Omit.port` as a link to the page itself): point each at the ConfigOptions property instead.
+  app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {
+    const project = context.project;
+    const options =
+      project.getChildByName('keygate.ConfigOptions') ?? project.getChildByName('ConfigOptions');
+    for (const reflection of project.getReflectionsByKind(ReflectionKind.Property)) {
+      if (reflection.inheritedFrom?.name !== `Omit.${reflection.name}`) continue;
+      const source = options?.getChildByName(reflection.name);
+      reflection.inheritedFrom = source
+        ? ReferenceType.createResolvedReference(`ConfigOptions.${reflection.name}`, source, project)
+        : undefined;
     }
   });
 }
