@@ -31,7 +31,8 @@ describe('API reference (docs/api)', () => {
   // typedoc.json treats every warning (an undocumented export or member, a type the public API
   // uses but does not export, a broken {@link}) as an error, so a clean run exits 0.
   const run = spawnSync(process.execPath, [typedocBin, '--out', out], { encoding: 'utf8' });
-  const log = `${run.stdout}${run.stderr}`;
+  // eslint-disable-next-line no-control-regex -- TypeDoc colours its log even into a pipe.
+  const log = `${run.stdout}${run.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
 
   it('generates with no TypeDoc warning or error', () => {
     const problems = log.split('\n').filter((line) => /\[(warning|error)\]/.test(line));
@@ -39,7 +40,9 @@ describe('API reference (docs/api)', () => {
     assert.equal(run.status, 0, log);
   });
 
-  it('matches the committed reference (run `npm run docs:api` after changing the public API)', () => {
+  it('matches the committed reference (run `npm run docs:api` after changing the public API)', (t) => {
+    // With a warning TypeDoc writes nothing; the test above says why.
+    if (run.status !== 0) return t.skip('TypeDoc failed');
     const generated = filesUnder(out);
     assert.deepEqual(filesUnder(COMMITTED), generated, 'docs/api has other files than TypeDoc generates');
     const stale = generated.filter(
