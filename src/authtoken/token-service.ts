@@ -172,7 +172,7 @@ export function createTokenService({ database, tokens, users, events, policy, ca
       }
     },
 
-    /** The token with this id and its user, for display (never by key). */
+    /** The token with this id, or undefined (tokens are looked up by id for display, never by key). */
     findById: (tokenId: number) => tokens.findById(tokenId),
 
     /** Deletes one token; false when it did not exist. */
