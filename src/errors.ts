@@ -9,9 +9,13 @@ export type FieldErrors = Record<string, string[]>;
  */
 export class ApiError extends Error {
   constructor(
+    /** The HTTP status of the answer (401, 403, 404, 429, ...). */
     readonly statusCode: number,
+    /** A stable machine-readable code (`not_authenticated`, `throttled`, ...), as DRF's `default_code`. */
     readonly code: string,
+    /** The JSON body sent as is: `{"detail": "..."}`, or field errors for a {@link ValidationError}. */
     readonly body: unknown,
+    /** Extra response headers (`Retry-After`, `Allow`, ...); lower-case names. */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     const stackTraceLimit = Error.stackTraceLimit;
@@ -150,7 +154,10 @@ export class ServiceUnavailable extends DetailError {
 
 /** Input failed validation: 400 with messages per field. */
 export class ValidationError extends ApiError {
-  constructor(readonly fields: FieldErrors) {
+  constructor(
+    /** The messages per field, also sent as the body. */
+    readonly fields: FieldErrors,
+  ) {
     super(400, 'invalid', fields);
   }
 }

@@ -9,7 +9,7 @@
  *   endpoints, browser sessions, the browsable API, the admin and the OpenAPI docs.
  * - `keygate/express` does the same for Express 5 apps.
  *
- * @packageDocumentation
+ * @module keygate
  */
 
 export { openKeygate, type Keygate, type KeygateOptions } from './keygate.js';
@@ -55,9 +55,13 @@ export type { IssuedToken, TokenOptions, TokenService } from './authtoken/token-
 export type { EventBus, EventContext, EventName, KeygateEvents, Listener } from './signals/event-bus.js';
 
 export type { OpenApiOptions } from './http/openapi.js';
-export type { KeygateDatabase, PreparedQuery } from './db/keygate-database.js';
+export type { Dialect, KeygateDatabase, PreparedQuery } from './db/keygate-database.js';
 export type { DatabaseSource } from './db/open-database.js';
 export type { Database, Timestamp } from './db/schema.js';
+export type { TransactionOption } from './db/in-transaction.js';
+export type { PreparedPassword } from './users/passwords.js';
+export type { TokenWithUser } from './authtoken/token-repository.js';
+export type { ResourceSchemas } from './http/openapi/resource-doc.js';
 export { MigrationError } from './db/migrate.js';
 
 export {

@@ -22,13 +22,17 @@ import { createPasswordValidators } from './users/password-validators.js';
 import { createUserRepository } from './users/user-repository.js';
 import { createUserService, type UserService } from './users/user-service.js';
 
-/** Everything a route or command needs, built once per process. */
+/** Everything a route or command needs, built once per process by {@link openKeygate}. */
 export interface Keygate {
+  /** The validated, frozen settings keygate runs with. */
   readonly config: Config;
+  /** The database keygate opened (or was given): a Kysely instance and its dialect. */
   readonly database: KeygateDatabase;
   /** Applications add their own listeners here (Django's `@receiver`). */
   readonly events: EventBus;
+  /** Users: create, find, change and delete accounts, check passwords. */
   readonly users: UserService;
+  /** Tokens: issue, reset, revoke and authenticate API tokens. */
   readonly tokens: TokenService;
   /** The deliberate cache of token lookups behind `tokens.authenticate` (TOKEN_CACHE_MS). */
   readonly tokenCache: TokenCache;
@@ -62,7 +66,18 @@ export interface KeygateOptions extends Omit<ConfigOptions, 'databaseUrl'> {
 
 /**
  * Opens keygate on a database. Nothing is read from the environment: every setting not given takes
- * its default. Run {@link Keygate.migrate} (or `keygate migrate`) before serving.
+ * its default. Run {@link Keygate.migrate} (or `keygate migrate`) before serving, and
+ * {@link Keygate.close} when done. A bad option throws a {@link ConfigError} naming it.
+ *
+ * @example
+ * import { openKeygate } from 'keygate';
+ *
+ * const keygate = openKeygate({ database: 'postgres://app@127.0.0.1:5432/app', tokenPolicy: 'hashed' });
+ * await keygate.migrate();
+ * const alice = await keygate.users.createUser({ username: 'alice', password: 'correct horse battery staple' });
+ * const { key } = await keygate.tokens.issueForLogin(alice);
+ * const who = await keygate.authenticate(`Token ${key}`); // { user: alice, auth: <the token> }
+ * await keygate.close();
  */
 export function openKeygate(options: KeygateOptions): Keygate {
   const { database, ...settings } = options;

@@ -5,7 +5,9 @@ import { checkPermissions, type Permission } from './permissions.js';
 
 /** The authentication and permission classes of a view (DRF's view attributes). */
 export interface AccessPolicy {
+  /** Tried in order; the first that recognises the request sets `request.user` and `request.auth`. */
   readonly authentication: readonly Authenticator[];
+  /** All must allow the request. */
   readonly permissions: readonly Permission[];
 }
 

@@ -7,7 +7,9 @@ import type { User } from '../users/user.js';
 
 /** A successful authentication: DRF's `(request.user, request.auth)`. */
 export interface Authenticated {
+  /** The authenticated user (`request.user`). */
   readonly user: User;
+  /** The token that authenticated the request (`request.auth`); null for a session or Basic login. */
   readonly auth: Token | null;
 }
 
@@ -16,6 +18,10 @@ export interface Authenticated {
  * tried) and throws AuthenticationFailed for credentials of its scheme that are wrong.
  */
 export interface Authenticator {
+  /**
+   * The user and credentials of `request`; null when the request does not use this scheme; throws
+   * {@link AuthenticationFailed} when it does and the credentials are wrong.
+   */
   authenticate(request: FastifyRequest): Promise<Authenticated | null>;
   /** The WWW-Authenticate value for a 401; undefined makes authentication failures 403s. */
   authenticateHeader(): string | undefined;
@@ -73,13 +79,24 @@ export function parseTokenHeader(header: string | undefined, keyword = 'Token'):
   }
 }
 
-/** DRF's TokenAuthentication: `Authorization: Token <key>`. */
+/**
+ * DRF's TokenAuthentication: `Authorization: Token <key>`, with DRF's exact failure messages. The
+ * plugin uses it by default; construct one to list it in an {@link AccessPolicy} of your own.
+ *
+ * @example
+ * // A route that also accepts `Authorization: Bearer <key>`:
+ * const bearer = new TokenAuthentication(keygate.tokens, 'Bearer');
+ * app.get('/me', { preHandler: app.authenticate({ authentication: [bearer] }) }, (request) => request.user);
+ */
 export class TokenAuthentication implements Authenticator {
   constructor(
+    /** The token service keys are looked up in ({@link Keygate.tokens}). */
     readonly tokens: TokenService,
+    /** The header's scheme word, compared case-insensitively (DRF's `keyword`); `Bearer` is a common choice. */
     readonly keyword = 'Token',
   ) {}
 
+  /** The user and token of a valid `<keyword> <key>` header; null for no header or another scheme. */
   async authenticate(request: FastifyRequest): Promise<Authenticated | null> {
     const key = parseTokenHeader(request.headers.authorization, this.keyword);
     if (key === null) return null;

@@ -61,11 +61,19 @@ export function parseBasicHeader(header: string | undefined): BasicCredentials |
  */
 export class BasicAuthentication implements Authenticator {
   constructor(
+    /** Checks the username and password ({@link Keygate.users}). */
     readonly users: Pick<UserService, 'authenticate'>,
+    /** The brute-force limits every password login goes through ({@link Keygate.throttle}). */
     readonly throttle: Pick<LoginThrottle, 'guard'>,
+    /** The realm named in the `WWW-Authenticate` challenge. */
     readonly realm = 'api',
   ) {}
 
+  /**
+   * The user of a valid `Authorization: Basic` header (`auth` is null); null for no header or
+   * another scheme; throws {@link AuthenticationFailed} for wrong credentials and {@link Throttled}
+   * past the login limits.
+   */
   async authenticate(request: FastifyRequest): Promise<Authenticated | null> {
     const credentials = parseBasicHeader(request.headers.authorization);
     if (credentials === null) return null;

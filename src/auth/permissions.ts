@@ -7,12 +7,20 @@ import type { User } from '../users/user.js';
  * both have this shape once keygate's authentication ran.
  */
 export interface PermissionRequest {
+  /** The HTTP method, upper-case (`GET`, `POST`, ...). */
   readonly method: string;
+  /** The authenticated user, or null for an anonymous request. */
   readonly user: User | null;
 }
 
-/** DRF's BasePermission, for the view as a whole. */
+/**
+ * DRF's BasePermission, for the view as a whole. Write your own as a plain object.
+ *
+ * @example
+ * const IsSuperuser: Permission = { hasPermission: (request) => request.user?.isSuperuser === true };
+ */
 export interface Permission {
+  /** True when the request may proceed; a refusal is a 401 for an anonymous request, else a 403. */
   hasPermission(request: PermissionRequest): boolean;
 }
 

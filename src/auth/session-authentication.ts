@@ -13,6 +13,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
  * anonymous requests never reach this point, so they never need a CSRF token.
  */
 export class SessionAuthentication implements Authenticator {
+  /** The user of the request's live session (`auth` is null), or null: never throws for a bad cookie. */
   async authenticate(request: FastifyRequest): Promise<Authenticated | null> {
     // DRF reads `request._request.user` here, which reads the session: the answer varies by Cookie.
     request.sessionAccessed = true;

@@ -7,7 +7,9 @@ import { JOINED_TOKEN_COLUMNS, TOKEN_COLUMNS, toToken, type Token } from './toke
 
 /** A token with its owner, as authentication needs them. */
 export interface TokenWithUser {
+  /** The token. */
   readonly token: Token;
+  /** Its owner. */
   readonly user: User;
 }
 

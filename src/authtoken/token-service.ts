@@ -16,15 +16,21 @@ import type { TokenRepository, TokenWithUser } from './token-repository.js';
 
 /** A token together with its plaintext key, which exists only at creation (or is kept, under `drf`). */
 export interface IssuedToken {
+  /** The token as stored. */
   readonly token: Token;
+  /** The plaintext key to hand to the client: under `hashed` this is the only time it exists. */
   readonly key: string;
+  /** True when the token was created by this call, false when an existing one was returned. */
   readonly created: boolean;
 }
 
-/** Options for a named token (a policy with {@link TokenPolicy.namedTokens}). */
+/** Options for a named token (a policy with `namedTokens`). */
 export interface TokenOptions {
+  /** A label for the token, such as the device it is for (default: empty). */
   readonly name?: string;
+  /** An ISO 8601 UTC {@link Timestamp} after which the token no longer authenticates; null or left out: never. */
   readonly expiresAt?: string | null;
+  /** The scopes the token carries (default: none). */
   readonly scopes?: readonly string[];
 }
 
@@ -112,6 +118,10 @@ export function createTokenService({ database, tokens, users, events, policy, ca
       return db.transaction().execute((trx) => insertToken(user, trx, options));
     },
 
+    /**
+     * DRF's `Token.objects.get_or_create(user=user)`: the user's token whose key can be shown, or a
+     * new one; safe against a concurrent create.
+     */
     getOrCreate,
 
     /**
@@ -162,7 +172,7 @@ export function createTokenService({ database, tokens, users, events, policy, ca
       }
     },
 
-    /** The token with this id and its user, for display (never by key). */
+    /** The token with this id, or undefined (tokens are looked up by id for display, never by key). */
     findById: (tokenId: number) => tokens.findById(tokenId),
 
     /** Deletes one token; false when it did not exist. */
@@ -212,6 +222,7 @@ export function createTokenService({ database, tokens, users, events, policy, ca
       return created;
     },
 
+    /** The user's tokens, oldest first (for display: under `hashed` their keys are null). */
     listForUser: (user: User) => tokens.listForUser(user.id),
 
     /**
@@ -245,5 +256,10 @@ export function createTokenService({ database, tokens, users, events, policy, ca
   };
 }
 
-/** The token service's interface. */
+/**
+ * Tokens: issue, find, authenticate and delete API tokens under the configured token policy.
+ * Every write runs in a transaction and emits its {@link KeygateEvents} event inside it.
+ *
+ * @interface
+ */
 export type TokenService = ReturnType<typeof createTokenService>;

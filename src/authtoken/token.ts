@@ -3,14 +3,23 @@ import type { TokenRow } from '../db/schema.js';
 
 /** An API token. `key` is the plaintext under the DRF policy and null under `hashed`. */
 export interface Token {
+  /** The primary key; admin URLs and revocation name a token by it, never by its key. */
   readonly id: number;
+  /** The {@link User.id} of the token's owner. */
   readonly userId: number;
+  /** The secret key under the `drf` policy; null under `hashed`, where only its digest is stored. */
   readonly key: string | null;
+  /** The key's first characters, safe to display so a user can tell tokens apart. */
   readonly hint: string;
+  /** A label for a named token (`hashed` policy, e.g. a device); empty for DRF's one token per user. */
   readonly name: string;
+  /** When the token was issued: an ISO 8601 UTC {@link Timestamp}. */
   readonly created: string;
+  /** When the token stops authenticating (a {@link Timestamp}); null: it never expires. */
   readonly expiresAt: string | null;
+  /** When the token last authenticated a request, recorded at most once a minute; null if never. */
   readonly lastUsedAt: string | null;
+  /** The scopes the token carries (empty: none); the application decides what they allow. */
   readonly scopes: readonly string[];
 }
 

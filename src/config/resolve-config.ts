@@ -3,7 +3,11 @@ import { completeConfig, OPTION_NAMING } from './complete-config.js';
 import { ConfigError } from './config-error.js';
 import { defaultValue, definitionOf, SETTING_KEYS, type Config, type SettingKey } from './settings.js';
 
-/** keygate's settings as typed options: Config's properties, each optional (left out: its default). */
+/**
+ * keygate's settings as typed options: Config's properties, each optional (left out: its default).
+ *
+ * @interface
+ */
 export type ConfigOptions = { readonly [K in SettingKey]?: Config[K] | undefined };
 
 /**

@@ -254,7 +254,11 @@ export type SettingKey = keyof typeof SETTING_DEFINITIONS;
 
 type ValueOf<D> = D extends SettingDefinition<infer V> ? V : never;
 
-/** The whole runtime configuration, frozen after validation; one property per setting. */
+/**
+ * The whole runtime configuration, frozen after validation; one property per setting.
+ *
+ * @interface
+ */
 export type Config = { readonly [K in SettingKey]: ValueOf<(typeof SETTING_DEFINITIONS)[K]> };
 
 /** The settings' keys in table order. */

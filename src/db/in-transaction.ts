@@ -10,6 +10,7 @@ import type { Database } from './schema.js';
  * at its first failed statement): let the error end it.
  */
 export interface TransactionOption {
+  /** The caller's open transaction, for the write to join. */
   readonly trx?: Transaction<Database>;
 }
 

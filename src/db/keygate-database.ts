@@ -8,6 +8,7 @@ export type Dialect = 'sqlite' | 'postgres';
 
 /** A statement prepared once per connection and run many times with fresh parameters. */
 export interface PreparedQuery<Row> {
+  /** Runs the statement with these parameters (in the compiled query's order); all rows. */
   execute(parameters: readonly unknown[]): Promise<Row[]>;
   /** The first row, or undefined: on SQLite no result array is built. */
   first(parameters: readonly unknown[]): Promise<Row | undefined>;
@@ -30,7 +31,9 @@ export interface Notifications {
 
 /** An open database: the Kysely instance plus what Kysely cannot do fast enough on the hot path. */
 export interface KeygateDatabase {
+  /** The Kysely instance over keygate's tables ({@link Database}); use it for the app's own queries too. */
   readonly db: Kysely<Schema>;
+  /** `sqlite` or `postgres`. */
   readonly dialect: Dialect;
   /** Where the data lives, for messages: a file path or a PostgreSQL URL without its password. */
   readonly location: string;

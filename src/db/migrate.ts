@@ -43,6 +43,7 @@ function migratorFor(database: KeygateDatabase): Migrator {
 export class MigrationError extends Error {
   constructor(
     message: string,
+    /** The migrations that did apply before the failure, in order. */
     readonly applied: readonly string[],
     options?: ErrorOptions,
   ) {

@@ -42,13 +42,22 @@ export interface TokensTable {
   scopes: ColumnType<string, string | undefined, string>;
 }
 
-/** keygate's own tables as Kysely sees them (an application adds its own with `db.withTables<…>()`). */
+/**
+ * keygate's tables as Kysely sees them: those keygate's migrations create (an application adds its
+ * own with `db.withTables<…>()`). Read them; write users and tokens through the services.
+ */
 export interface Database {
+  /** Django's `auth_user`, column for column. */
   users: UsersTable;
+  /** API tokens under both policies; only the key's digest is looked up. */
   tokens: TokensTable;
+  /** Brute-force counters: failed password logins per scope per window. */
   login_failures: LoginFailuresTable;
+  /** (username, client address) pairs that have logged in, by keyed digest only. */
   login_known_addresses: LoginKnownAddressesTable;
+  /** Browser sessions, by the digest of the session key. */
   sessions: SessionsTable;
+  /** The admin site's change record (Django's LogEntry). */
   admin_log: AdminLogTable;
 }
 

@@ -8,7 +8,9 @@ import { sendError, sendJson } from './send-answer.js';
 
 /** A failed login, as {@link ObtainAuthTokenOptions.onFailedLogin} is told of it (never the password). */
 export interface FailedLogin {
+  /** The username that was tried (it may not exist). */
   readonly username: string;
+  /** The client address (`req.ip`, which follows Express's `trust proxy`). */
   readonly address: string;
 }
 

@@ -6,7 +6,9 @@ export const DEFAULT_LIMIT = 100;
 
 /** A requested window into a list. */
 export interface PageWindow {
+  /** How many items at most (`?limit=`, default 100). */
   readonly limit: number;
+  /** How many items to skip from the start (`?offset=`). */
   readonly offset: number;
 }
 

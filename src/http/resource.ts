@@ -21,15 +21,35 @@ export type ValidationMode = 'create' | 'update' | 'partial';
 
 /** A validation outcome, DRF's `serializer.is_valid()`. */
 export type Validated<Input> =
-  { readonly ok: true; readonly value: Input } | { readonly ok: false; readonly errors: FieldErrors };
+  | {
+      /** The input is valid. */
+      readonly ok: true;
+      /** The input as the repository takes it. */
+      readonly value: Input;
+    }
+  | {
+      /** The input is not valid: answered with a 400. */
+      readonly ok: false;
+      /** The messages per field (DRF's `serializer.errors`). */
+      readonly errors: FieldErrors;
+    };
 
 /** The storage a resource needs; ids are positive integers. */
 export interface ResourceRepository<Item, Input> {
   /** One page of the list, ordered by id, and how many items there are in all (best in one read). */
-  page(window: PageWindow): Promise<{ readonly count: number; readonly items: Item[] }>;
+  page(window: PageWindow): Promise<{
+    /** How many items there are in all. */
+    readonly count: number;
+    /** The items of the page. */
+    readonly items: Item[];
+  }>;
+  /** The item with this id, or undefined (a 404). */
   get(id: number): Promise<Item | undefined>;
+  /** Stores a new item from validated input and returns it. */
   create(input: Input): Promise<Item>;
+  /** Changes the given fields of an item; undefined when it does not exist (a 404). */
   update(id: number, input: Partial<Input>): Promise<Item | undefined>;
+  /** Deletes an item; false when it did not exist (a 404). */
   delete(id: number): Promise<boolean>;
 }
 
@@ -47,7 +67,9 @@ export interface ResourceDefinition<Item, Input> {
    * it, with the router's suffixes ("Product Model List", "Product Model Instance").
    */
   readonly viewset: string;
+  /** Who may use the resource: its authentication and permission classes. */
   readonly access: AccessPolicy;
+  /** Where the items are stored. */
   readonly repository: ResourceRepository<Item, Input>;
   /** `form`: the body was a form (DRF's `html.is_html_input`), whose empty values can mean "not given". */
   validate(

@@ -5,7 +5,26 @@ import type { Authenticator } from '../auth/authentication.js';
 import { checkPermissions, type Permission } from '../auth/permissions.js';
 import { errorHandler } from '../http/error-handler.js';
 
-/** Which authentication and permission classes a route uses (DRF's view attributes). */
+/**
+ * Which authentication and permission classes a route uses (DRF's view attributes): the options of
+ * `app.authenticate()`, the `preHandler` the {@link keygatePlugin} adds to the app.
+ *
+ * @example
+ * // Anyone may read; writing needs a token (or a session, when the plugin's `sessions` are on).
+ * app.route({
+ *   method: ['GET', 'POST'],
+ *   url: '/notes/',
+ *   preHandler: app.authenticate({ permissions: [IsAuthenticatedOrReadOnly] }),
+ *   handler: notes,
+ * });
+ * // Staff only, by token alone.
+ * app.get('/reports/', {
+ *   preHandler: app.authenticate({
+ *     authentication: [new TokenAuthentication(app.keygate.tokens)],
+ *     permissions: [IsAdminUser],
+ *   }),
+ * }, reports);
+ */
 export interface AuthenticateOptions {
   /** Tried in order; the first that recognises the request sets `request.user` and `request.auth`. */
   readonly authentication?: readonly Authenticator[];
@@ -13,7 +32,7 @@ export interface AuthenticateOptions {
   readonly permissions?: readonly Permission[];
 }
 
-/** A Fastify `preHandler` (or `onRequest`) hook. */
+/** A Fastify `preHandler` (or `onRequest`) hook, as `app.authenticate()` returns. */
 export type AccessPreHandler = (
   request: FastifyRequest,
   reply: FastifyReply,

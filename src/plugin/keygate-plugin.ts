@@ -40,6 +40,10 @@ declare module 'fastify' {
      * A `preHandler` running DRF's authentication and permission checks for a route of the host's:
      * by default Token authentication (then Session, where the plugin's `sessions` are on) and
      * `IsAuthenticated`. A refusal is answered with DRF's exact 401 or 403.
+     *
+     * @example
+     * app.get('/me/', { preHandler: app.authenticate() }, (request) => ({ username: request.user!.username }));
+     * app.get('/catalog/', { preHandler: app.authenticate({ permissions: [IsAuthenticatedOrReadOnly] }) }, list);
      */
     authenticate(options?: AuthenticateOptions): AccessPreHandler;
     /**
@@ -65,7 +69,12 @@ declare module 'fastify' {
 }
 
 /** A feature that can be switched on, optionally under a URL prefix of its own. */
-export type Feature = boolean | { readonly prefix?: string };
+export type Feature =
+  | boolean
+  | {
+      /** Where the feature's routes go (`/auth` serves `/auth/gettoken/`); default: the app's root. */
+      readonly prefix?: string;
+    };
 
 /** What the keygate plugin adds to the app. Every feature but the token endpoints is off by default. */
 export interface KeygatePluginOptions {
@@ -87,7 +96,14 @@ export interface KeygatePluginOptions {
    * The admin site (needs `sessions`): users and tokens, then the app's own `sections`, under `root`
    * (default `/admin/`). Default off.
    */
-  readonly admin?: boolean | { readonly root?: string; readonly sections?: readonly AdminSection[] };
+  readonly admin?:
+    | boolean
+    | {
+        /** The admin's URL prefix; default `/admin/`. */
+        readonly root?: string;
+        /** The app's own admin sections, listed after users and tokens. */
+        readonly sections?: readonly AdminSection[];
+      };
   /**
    * The OpenAPI document at `/openapi.json` and Swagger UI at `/docs`, with the document's `info`
    * (title, version, description, licence). Default off.
@@ -204,13 +220,17 @@ const plugin: FastifyPluginAsync<KeygatePluginOptions> = async (app, options) =>
 };
 
 /**
- * The keygate Fastify plugin. Register it once, with an open keygate:
+ * The keygate Fastify plugin (Fastify 5). Register it once, with an open keygate; it decorates the
+ * app with `app.keygate` and `app.authenticate()`, the requests with `request.user` and
+ * `request.auth`, and serves the features {@link KeygatePluginOptions} switches on. Options:
+ * {@link KeygatePluginOptions}; `app.authenticate()` takes {@link AuthenticateOptions}.
  *
- * ```ts
+ * @example
  * const keygate = openKeygate({ database: 'sqlite:./db.sqlite3' });
  * await keygate.migrate();
+ * const app = Fastify();
+ * app.addHook('onClose', () => keygate.close());
  * await app.register(keygatePlugin, { keygate, tokenEndpoints: { prefix: '/auth' } });
  * app.get('/me/', { preHandler: app.authenticate() }, (request) => ({ username: request.user!.username }));
- * ```
  */
 export const keygatePlugin = fp(plugin, { name: 'keygate', fastify: '5.x' });

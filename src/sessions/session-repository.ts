@@ -36,6 +36,7 @@ function parseData(text: string): Record<string, unknown> {
 /** Creates the session repository over `db`. */
 export function createSessionRepository(db: Kysely<Database>) {
   return {
+    /** Stores a new session; its `id` is the digest of the key the cookie carries, never the key. */
     async insert(session: NewSession): Promise<void> {
       await db
         .insertInto('sessions')

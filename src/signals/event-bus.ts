@@ -4,25 +4,63 @@ import type { Database } from '../db/schema.js';
 import type { Token } from '../authtoken/token.js';
 import type { User } from '../users/user.js';
 
-/** Every event keygate emits, with its payload. */
+/**
+ * Every event keygate emits, with its payload (Django's post_save/pre_delete/post_delete signals).
+ * Each is emitted inside the transaction of the write that caused it; add listeners with
+ * {@link EventBus.on} on {@link Keygate.events}.
+ *
+ * @example
+ * keygate.events.on('user.created', async ({ user }, { trx }) => {
+ *   await trx.insertInto('products').values({ ... }).execute(); // commits or rolls back with the user
+ * });
+ */
 export interface KeygateEvents {
-  'user.created': { readonly user: User };
-  'user.updated': { readonly user: User; readonly changed: readonly string[] };
+  /** After a user is created (their token too, when `autoCreateToken` is on). */
+  'user.created': {
+    /** The new user. */
+    readonly user: User;
+  };
+  /** After a user's row changed. */
+  'user.updated': {
+    /** The user as saved. */
+    readonly user: User;
+    /** The columns that changed (`email`, `is_active`, `password`, ...). */
+    readonly changed: readonly string[];
+  };
   /**
    * Before a user's row is deleted, in the same transaction (Django's pre_delete): listeners
    * delete what belongs to the user (the tokens module deletes the tokens). Also emitted when the
    * row turns out to be gone already; `user.deleted` follows only when it was deleted.
    */
-  'user.deleting': { readonly user: User };
-  'user.deleted': { readonly user: User };
-  'token.created': { readonly token: Token; readonly user: User };
-  'token.deleted': { readonly token: Token };
+  'user.deleting': {
+    /** The user about to be deleted. */
+    readonly user: User;
+  };
+  /** After a user's row was deleted. */
+  'user.deleted': {
+    /** The user as it was. */
+    readonly user: User;
+  };
+  /** After a token was created. */
+  'token.created': {
+    /** The new token (its plaintext key is not part of the event). */
+    readonly token: Token;
+    /** The token's owner. */
+    readonly user: User;
+  };
+  /** After a token was deleted (revoked, reset, or deleted with its user). */
+  'token.deleted': {
+    /** The token as it was. */
+    readonly token: Token;
+  };
 }
 
+/** The name of an event: a key of {@link KeygateEvents}. */
 export type EventName = keyof KeygateEvents;
 
 /** What a listener gets besides the payload: the open transaction, to write in it. */
 export interface EventContext {
+  /** The Kysely transaction of the write that emitted the event; write in it to commit or roll back together. */
   readonly trx: Transaction<Database>;
 }
 

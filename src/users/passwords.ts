@@ -44,6 +44,7 @@ const FAIL: PasswordCheck = Object.freeze({ ok: false, needsRehash: false });
  * caller who opens the transaction itself does not hold it through the slow hash.
  */
 export interface PreparedPassword {
+  /** The argon2id hash to store. */
   readonly hash: string;
   /** Made by preparePassword only (a type-level mark: a plain string is not a validated hash). */
   readonly [PREPARED]: true;

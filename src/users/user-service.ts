@@ -28,13 +28,24 @@ import { emailErrors, nullCharacterErrors, usernameErrors } from './user-validat
  * prepared password was validated when it was prepared.
  */
 export interface NewUser {
+  /** The unique login name. */
   readonly username: string;
+  /** Default: empty. */
   readonly email?: string;
+  /**
+   * The plaintext password (checked by the configured validators, then hashed), one returned by
+   * {@link UserService.preparePassword}, or null for an unusable password.
+   */
   readonly password: string | PreparedPassword | null;
+  /** Default: empty. */
   readonly firstName?: string;
+  /** Default: empty. */
   readonly lastName?: string;
+  /** Default: true. */
   readonly isActive?: boolean;
+  /** May use the admin site; default: false. */
   readonly isStaff?: boolean;
+  /** Default: false. */
   readonly isSuperuser?: boolean;
   /**
    * Store the password even if the validators refuse it: only for an operator who has seen the
@@ -45,11 +56,17 @@ export interface NewUser {
 
 /** The account fields an administrator edits (Django's UserChangeForm without the password). */
 export interface UserDetails {
+  /** The new e-mail address; left out: unchanged (as is every field here). */
   readonly email?: string;
+  /** The new given name. */
   readonly firstName?: string;
+  /** The new family name. */
   readonly lastName?: string;
+  /** Deactivating a user stops their tokens and sessions from authenticating at once. */
   readonly isActive?: boolean;
+  /** Whether the user may use the admin site. */
   readonly isStaff?: boolean;
+  /** Whether the user has every permission without being granted it. */
   readonly isSuperuser?: boolean;
 }
 
@@ -126,8 +143,8 @@ export function createUserService({ database, users, events, passwordValidators 
 
     /**
      * Validates `password` against `user` (ValidationError, field `password`, when refused) and
-     * hashes it, before the caller opens the transaction that {@link createUser} or
-     * {@link changePassword} joins.
+     * hashes it, before the caller opens the transaction that {@link UserService.createUser} or
+     * {@link UserService.changePassword} joins.
      */
     async preparePassword(password: string, user?: PasswordUser): Promise<PreparedPassword> {
       requireValidPassword(password, user);
@@ -207,8 +224,11 @@ export function createUserService({ database, users, events, passwordValidators 
       return found.user;
     },
 
+    /** The user with this username (case-sensitive, as Django's), or undefined. */
     findByUsername: (username: string) => users.findByUsername(username),
+    /** The user with this id, or undefined. */
     findById: (id: number) => users.findById(id),
+    /** The user with this username; throws `DoesNotExist` (a CLI error, not an HTTP one) when there is none. */
     requireUser,
 
     /** Sets a new password; throws ValidationError when the validators refuse it. */
@@ -272,7 +292,7 @@ export function createUserService({ database, users, events, passwordValidators 
     },
 
     /**
-     * Deletes several users as {@link deleteUser} does, all in one transaction (the admin's "delete
+     * Deletes several users as {@link UserService.deleteUser} does, all in one transaction (the admin's "delete
      * selected"). Returns the users that were still there.
      */
     async deleteUsers(targets: readonly User[], { trx }: TransactionOption = {}): Promise<User[]> {
@@ -296,5 +316,10 @@ export function createUserService({ database, users, events, passwordValidators 
   };
 }
 
-/** The user service's interface. */
+/**
+ * Users: create, find, update, delete and check passwords, as Django's `User` manager and model do.
+ * Every write runs in a transaction and emits its {@link KeygateEvents} event inside it.
+ *
+ * @interface
+ */
 export type UserService = ReturnType<typeof createUserService>;

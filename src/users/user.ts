@@ -3,15 +3,25 @@ import type { UserRow } from '../db/schema.js';
 
 /** A user account. The password hash never leaves the repository except for checking. */
 export interface User {
+  /** The primary key (Django's `auth_user.id`). */
   readonly id: number;
+  /** The unique login name. */
   readonly username: string;
+  /** The e-mail address; empty when none was given. */
   readonly email: string;
+  /** Given name; may be empty. */
   readonly firstName: string;
+  /** Family name; may be empty. */
   readonly lastName: string;
+  /** An inactive user cannot authenticate by any scheme (DRF: "User inactive or deleted."). */
   readonly isActive: boolean;
+  /** May use the admin site. */
   readonly isStaff: boolean;
+  /** Has every permission without being granted it (Django's superuser). */
   readonly isSuperuser: boolean;
+  /** When the account was created: an ISO 8601 UTC {@link Timestamp}. */
   readonly dateJoined: string;
+  /** When the user last logged in with a password (a {@link Timestamp}); null if never. */
   readonly lastLogin: string | null;
 }
 
