@@ -49,7 +49,8 @@ export {
 } from './errors.js';
 
 export type { User } from './users/user.js';
-export type { NewUser, UserDetails, UserService } from './users/user-service.js';
+export type { NewUser, UserDetails } from './users/user-input.js';
+export type { UserService } from './users/user-service.js';
 export type { Token } from './authtoken/token.js';
 export type { IssuedToken, TokenOptions, TokenService } from './authtoken/token-service.js';
 export type { EventBus, EventContext, EventName, KeygateEvents, Listener } from './signals/event-bus.js';

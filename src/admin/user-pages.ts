@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DoesNotExist, NotFound, ValidationError, type FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
-import type { UserDetails } from '../users/user-service.js';
+import type { UserDetails } from '../users/user-input.js';
 import { adminUser, field, formData, redirectTo, sendAdminPage } from './admin-page.js';
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
 import { flash } from './flash.js';

@@ -1,4 +1,5 @@
 // Django's rules for usernames and e-mail addresses, with Django's messages (passwords: password-validators.ts).
+import type { FieldErrors } from '../errors.js';
 
 /** Django's UnicodeUsernameValidator: letters, digits and @ . + - _ only. */
 const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]+$/u;
@@ -33,4 +34,14 @@ export function emailErrors(email: string): string[] {
   if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/u.test(email))
     return ['Enter a valid email address.'];
   return [];
+}
+
+/** The name fields' errors: a NUL, which no database column may hold (Django's CharField refuses it). */
+export function nameErrors(firstName: string | undefined, lastName: string | undefined): FieldErrors {
+  const errors: FieldErrors = {};
+  const first = nullCharacterErrors(firstName ?? '');
+  if (first.length > 0) errors.first_name = first;
+  const last = nullCharacterErrors(lastName ?? '');
+  if (last.length > 0) errors.last_name = last;
+  return errors;
 }

@@ -4,7 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { CommandError, isInteractive, prompt } from '../io.js';
 import { withKeygate } from '../open.js';
 import { newPassword, type PasswordSource } from '../password-input.js';
-import type { NewUser } from '../../users/user-service.js';
+import type { NewUser } from '../../users/user-input.js';
 import type { Keygate } from '../../keygate.js';
 
 /** The variable `createsuperuser --no-input` reads the password from (Django's DJANGO_SUPERUSER_PASSWORD). */
