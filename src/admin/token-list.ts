@@ -18,13 +18,8 @@ const SPEC: ListSpec<TokenSort> = {
 export function registerTokenList(admin: FastifyInstance, deps: TokenPagesDeps): void {
   const { urls, crumbs, queries, deleter } = deps;
   const named = deps.tokens.policy.namedTokens;
-  const page: ListPage = {
-    path: urls.list,
-    noun: 'token',
-    nouns: 'tokens',
-    crumb: 'Tokens',
-    addHref: urls.add,
-  };
+  const { list, add } = urls;
+  const page: ListPage = { path: list, noun: 'token', nouns: 'tokens', crumb: 'Tokens', addHref: add };
 
   admin.route({
     method: ['GET', 'HEAD', 'POST'],
