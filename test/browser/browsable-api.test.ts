@@ -110,6 +110,8 @@ function browserTests(ctx: () => DialectContext): void {
     await editForm.getByLabel('Name').fill('Large mug');
     await editForm.getByLabel('Stock').fill('5');
     await editForm.getByRole('button', { name: 'PUT' }).click();
+    // The page before the PUT showed a 200 too: wait for the PUT's own answer to replace it.
+    await page.locator('.request-line', { hasText: /^PUT / }).waitFor();
     await waitForStatus(page, 'HTTP 200 OK');
     await page.getByTestId('request-path').waitFor();
     const edited = await shownJson(page);
