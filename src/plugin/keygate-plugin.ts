@@ -49,7 +49,8 @@ declare module 'fastify' {
     tokenProtected: AccessPolicy;
     /**
      * DRF's DEFAULT_AUTHENTICATION_CLASSES and DEFAULT_PERMISSION_CLASSES, for the views that name
-     * none of their own (the API root, the token endpoints): Session, then Basic; anyone.
+     * none of their own (the API root, the token endpoints): Session (where the plugin's `sessions` are
+     * on), then Basic; anyone.
      */
     defaultAccess: AccessPolicy;
   }
@@ -179,8 +180,11 @@ const plugin: FastifyPluginAsync<KeygatePluginOptions> = async (app, options) =>
   const userAuthentication: readonly Authenticator[] =
     options.sessions === true ? [tokenAuthentication, new SessionAuthentication()] : [tokenAuthentication];
   app.decorate('tokenProtected', { authentication: userAuthentication, permissions: [IsAuthenticated] });
+  // Session authentication only where the app has sessions: without them it has no session to read.
+  const basicAuthentication = new BasicAuthentication(keygate.users, keygate.throttle);
   app.decorate('defaultAccess', {
-    authentication: [new SessionAuthentication(), new BasicAuthentication(keygate.users, keygate.throttle)],
+    authentication:
+      options.sessions === true ? [new SessionAuthentication(), basicAuthentication] : [basicAuthentication],
     permissions: [AllowAny],
   });
   app.decorate('authenticate', (authenticateOptions: AuthenticateOptions = {}) =>
