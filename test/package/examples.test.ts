@@ -194,64 +194,68 @@ async function walkThrough(project: string, databaseUrl: string): Promise<void> 
   }
 }
 
-for (const example of EXAMPLES) {
-  describe(`examples/${example.name} from the packed package`, { timeout: 900_000 }, () => {
-    const project = join(work, example.name);
+// The examples side by side: most of their time is npm and tsc waiting on the disk and each other.
+describe('the examples from the packed package', { concurrency: EXAMPLES.length }, () => {
+  for (const example of EXAMPLES) {
+    describe(`examples/${example.name}`, { concurrency: 1, timeout: 900_000 }, () => {
+      const project = join(work, example.name);
 
-    before(async () => {
-      await installExample(example.name, project, tarball().tarball);
-    });
-
-    it('installs keygate with its runtime dependencies only', () => {
-      assert.deepEqual(findInstalled(join(project, 'node_modules'), DEV_TOOLS), []);
-      const installed = readPackageJson(join(project, 'node_modules', 'keygate', 'package.json'));
-      assert.equal(installed.version, readPackageJson(join(REPO_ROOT, 'package.json')).version);
-    });
-
-    it('type-checks strictly (nodenext) against the installed types, and compiles', async () => {
-      // The code without its comments, whose words are not casts.
-      const source = readFileSync(join(project, 'src', 'server.ts'), 'utf8')
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/^\s*\/\/.*$/gm, '');
-      for (const field of example.typedFields) assert.ok(source.includes(field), `the example uses ${field}`);
-      assert.doesNotMatch(source, /\bas (?!const\b)\w/, 'no casts');
-      assert.doesNotMatch(source, /@ts-|: any\b/, 'no escape hatches');
-      const listed = await runOk(process.execPath, [TSC, '-p', 'tsconfig.json', '--listFiles'], {
-        cwd: project,
+      before(async () => {
+        await installExample(example.name, project, tarball().tarball);
       });
-      for (const declaration of example.declarations) {
-        assert.ok(
-          listed.includes(join(project, declaration)),
-          `${declaration} is what the example is checked against`,
-        );
-      }
-      const tsconfig = readFileSync(join(project, 'tsconfig.json'), 'utf8');
-      assert.match(tsconfig, /"strict": true/);
-      assert.match(tsconfig, /"moduleResolution": "nodenext"/);
-      assert.doesNotMatch(tsconfig, /skipLibCheck/);
-    });
 
-    it('on SQLite: the CLI, the token endpoints and the protected routes answer as DRF does', async () => {
-      const database = await createTestDatabase('sqlite');
-      try {
-        await walkThrough(project, database.url);
-      } finally {
-        await database.drop();
-      }
-    });
+      it('installs keygate with its runtime dependencies only', () => {
+        assert.deepEqual(findInstalled(join(project, 'node_modules'), DEV_TOOLS), []);
+        const installed = readPackageJson(join(project, 'node_modules', 'keygate', 'package.json'));
+        assert.equal(installed.version, readPackageJson(join(REPO_ROOT, 'package.json')).version);
+      });
 
-    it(
-      'on PostgreSQL: the same',
-      { skip: POSTGRES_AVAILABLE ? false : `PostgreSQL not reachable at ${PG_ADMIN_URL}` },
-      async () => {
-        let database: TestDatabase | null = null;
+      it('type-checks strictly (nodenext) against the installed types, and compiles', async () => {
+        // The code without its comments, whose words are not casts.
+        const source = readFileSync(join(project, 'src', 'server.ts'), 'utf8')
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/^\s*\/\/.*$/gm, '');
+        for (const field of example.typedFields)
+          assert.ok(source.includes(field), `the example uses ${field}`);
+        assert.doesNotMatch(source, /\bas (?!const\b)\w/, 'no casts');
+        assert.doesNotMatch(source, /@ts-|: any\b/, 'no escape hatches');
+        const listed = await runOk(process.execPath, [TSC, '-p', 'tsconfig.json', '--listFiles'], {
+          cwd: project,
+        });
+        for (const declaration of example.declarations) {
+          assert.ok(
+            listed.includes(join(project, declaration)),
+            `${declaration} is what the example is checked against`,
+          );
+        }
+        const tsconfig = readFileSync(join(project, 'tsconfig.json'), 'utf8');
+        assert.match(tsconfig, /"strict": true/);
+        assert.match(tsconfig, /"moduleResolution": "nodenext"/);
+        assert.doesNotMatch(tsconfig, /skipLibCheck/);
+      });
+
+      it('on SQLite: the CLI, the token endpoints and the protected routes answer as DRF does', async () => {
+        const database = await createTestDatabase('sqlite');
         try {
-          database = await createTestDatabase('postgres');
           await walkThrough(project, database.url);
         } finally {
-          await database?.drop();
+          await database.drop();
         }
-      },
-    );
-  });
-}
+      });
+
+      it(
+        'on PostgreSQL: the same',
+        { skip: POSTGRES_AVAILABLE ? false : `PostgreSQL not reachable at ${PG_ADMIN_URL}` },
+        async () => {
+          let database: TestDatabase | null = null;
+          try {
+            database = await createTestDatabase('postgres');
+            await walkThrough(project, database.url);
+          } finally {
+            await database?.drop();
+          }
+        },
+      );
+    });
+  }
+});
