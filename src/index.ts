@@ -12,7 +12,7 @@
  * @module keygate
  */
 
-export { openKeygate, type Keygate, type KeygateOptions } from './keygate.js';
+export { openKeygate, optionsFromEnvironment, type Keygate, type KeygateOptions } from './keygate.js';
 export { ConfigError, resolveConfig, type Config, type ConfigOptions } from './config/index.js';
 export { keygatePlugin, type Feature, type KeygatePluginOptions } from './plugin/keygate-plugin.js';
 export type { AccessPreHandler, AuthenticateOptions } from './plugin/access-prehandler.js';

@@ -5,7 +5,7 @@ import { TokenCache } from './authtoken/token-cache.js';
 import { createTokenRepository } from './authtoken/token-repository.js';
 import { createTokenService, type TokenService } from './authtoken/token-service.js';
 import { parseTokenHeader, type Authenticated } from './auth/authentication.js';
-import { resolveConfig, type Config, type ConfigOptions } from './config/index.js';
+import { loadConfig, loadDotEnv, resolveConfig, type Config, type ConfigOptions } from './config/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { KeygateDatabase } from './db/keygate-database.js';
 import { openDatabase, type DatabaseSource } from './db/open-database.js';
@@ -83,6 +83,21 @@ export function openKeygate(options: KeygateOptions): Keygate {
   const { database, ...settings } = options;
   const databaseUrl = typeof database === 'string' ? database : undefined;
   return createKeygate(resolveConfig({ ...settings, databaseUrl }), database);
+}
+
+/**
+ * The options the `keygate` command uses in this working directory: `.env` (variables already set
+ * win), then the environment, checked as `keygate serve` checks them. An app that calls
+ * `openKeygate(optionsFromEnvironment())` and the CLI run beside it share one database and one set
+ * of settings. The only export that reads the environment, and only when called.
+ *
+ * @example
+ * const keygate = openKeygate(optionsFromEnvironment()); // DATABASE_URL, TOKEN_POLICY, ...
+ */
+export function optionsFromEnvironment(): KeygateOptions {
+  loadDotEnv();
+  const { databaseUrl, ...settings } = loadConfig(process.env);
+  return { ...settings, database: databaseUrl };
 }
 
 /** Opens the database and builds the services from a whole Config; migrations are the caller's decision. */

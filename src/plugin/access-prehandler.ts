@@ -7,19 +7,19 @@ import { errorHandler } from '../http/error-handler.js';
 
 /**
  * Which authentication and permission classes a route uses (DRF's view attributes): the options of
- * `app.authenticate()`, the `preHandler` the {@link keygatePlugin} adds to the app.
+ * `app.authenticate()`, the `onRequest` (or `preHandler`) hook the {@link keygatePlugin} adds to the app.
  *
  * @example
  * // Anyone may read; writing needs a token (or a session, when the plugin's `sessions` are on).
  * app.route({
  *   method: ['GET', 'POST'],
  *   url: '/notes/',
- *   preHandler: app.authenticate({ permissions: [IsAuthenticatedOrReadOnly] }),
+ *   onRequest: app.authenticate({ permissions: [IsAuthenticatedOrReadOnly] }),
  *   handler: notes,
  * });
  * // Staff only, by token alone.
  * app.get('/reports/', {
- *   preHandler: app.authenticate({
+ *   onRequest: app.authenticate({
  *     authentication: [new TokenAuthentication(app.keygate.tokens)],
  *     permissions: [IsAdminUser],
  *   }),

@@ -37,13 +37,14 @@ declare module 'fastify' {
     /** keygate's services: users, tokens, events, the database (set by the keygate plugin). */
     keygate: Keygate;
     /**
-     * A `preHandler` running DRF's authentication and permission checks for a route of the host's:
+     * A hook (put it on `onRequest`, so that, as in DRF, a refusal comes before the body is read;
+     * `preHandler` works too) running DRF's authentication and permission checks for a host route:
      * by default Token authentication (then Session, where the plugin's `sessions` are on) and
      * `IsAuthenticated`. A refusal is answered with DRF's exact 401 or 403.
      *
      * @example
-     * app.get('/me/', { preHandler: app.authenticate() }, (request) => ({ username: request.user!.username }));
-     * app.get('/catalog/', { preHandler: app.authenticate({ permissions: [IsAuthenticatedOrReadOnly] }) }, list);
+     * app.get('/me/', { onRequest: app.authenticate() }, (request) => ({ username: request.user!.username }));
+     * app.get('/catalog/', { onRequest: app.authenticate({ permissions: [IsAuthenticatedOrReadOnly] }) }, list);
      */
     authenticate(options?: AuthenticateOptions): AccessPreHandler;
     /**
@@ -231,6 +232,6 @@ const plugin: FastifyPluginAsync<KeygatePluginOptions> = async (app, options) =>
  * const app = Fastify();
  * app.addHook('onClose', () => keygate.close());
  * await app.register(keygatePlugin, { keygate, tokenEndpoints: { prefix: '/auth' } });
- * app.get('/me/', { preHandler: app.authenticate() }, (request) => ({ username: request.user!.username }));
+ * app.get('/me/', { onRequest: app.authenticate() }, (request) => ({ username: request.user!.username }));
  */
 export const keygatePlugin = fp(plugin, { name: 'keygate', fastify: '5.x' });
