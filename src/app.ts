@@ -70,7 +70,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   // keygate's own site: the seed's Product API with every feature of the plugin a host registers.
   void app.register(keygatePlugin, {
     keygate,
-    resources: [productResource(keygate)],
+    api: { resources: [productResource(keygate)] },
     tokenEndpoints: true,
     sessions: true,
     browsableApi: true,

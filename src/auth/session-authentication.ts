@@ -15,6 +15,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 export class SessionAuthentication implements Authenticator {
   /** The user of the request's live session (`auth` is null), or null: never throws for a bad cookie. */
   async authenticate(request: FastifyRequest): Promise<Authenticated | null> {
+    // An app without the plugin's sessions has no session to read: nobody is logged in.
+    if (!request.server.hasDecorator('sessions')) return null;
     // DRF reads `request._request.user` here, which reads the session: the answer varies by Cookie.
     request.sessionAccessed = true;
     const session = await request.server.sessions.load(request);

@@ -29,6 +29,8 @@ export interface OpenApiOptions {
   readonly license?: string;
   /** The docs page's `<title>`; `${title} API` when absent. */
   readonly pageTitle?: string;
+  /** Where the document and the UI are served: `/api` gives `/api/openapi.json` and `/api/docs`. */
+  readonly prefix?: string;
 }
 
 /**
@@ -148,7 +150,7 @@ export const DOCS_CSP = contentSecurityPolicy([cspHash(SWAGGER_UI_LOGO_STYLE)]);
 
 function uiOptions(options: OpenApiOptions): FastifySwaggerUiOptions {
   return {
-    routePrefix: DOCS_PREFIX,
+    routePrefix: `${options.prefix ?? ''}${DOCS_PREFIX}`,
     // Sent by the plugin on every route of its own (page, assets, document), nowhere else.
     staticCSP: DOCS_CSP,
     // Assets come from the package through @fastify/static under `${DOCS_PREFIX}/static/`.
@@ -181,5 +183,7 @@ export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): 
       if (returned instanceof Promise) returned.then(() => resolve(), reject);
     });
   });
-  app.get(OPENAPI_URL, { schema: { hide: true } }, (_request, reply) => reply.send(app.swagger()));
+  app.get(`${options.prefix ?? ''}${OPENAPI_URL}`, { schema: { hide: true } }, (_request, reply) =>
+    reply.send(app.swagger()),
+  );
 }

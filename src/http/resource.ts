@@ -168,9 +168,10 @@ export function registerResource<Item, Input>(
   resource: ResourceDefinition<Item, Input>,
   renderers: readonly Renderer[],
   trail: readonly ViewCrumb[] = [],
+  base = '',
 ): string {
   const { repository, access } = resource;
-  const listUrl = `/${resource.prefix}/`;
+  const listUrl = `${base}/${resource.prefix}/`;
   const common: Pick<ApiViewDefinition, 'access' | 'renderers' | 'parses'> = {
     access,
     renderers,

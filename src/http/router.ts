@@ -22,10 +22,10 @@ export class ApiRouter {
   }
 
   /** Registers every resource's views and the API root on `app`. */
-  install(app: FastifyInstance, renderers: readonly Renderer[], rootAccess: AccessPolicy): void {
-    const root = { name: viewName('APIRootView'), url: '/' };
+  install(app: FastifyInstance, renderers: readonly Renderer[], rootAccess: AccessPolicy, base = ''): void {
+    const root = { name: viewName('APIRootView'), url: `${base}/` };
     const entries = this.#resources.map(
-      (resource) => [resource.prefix, registerResource(app, resource, renderers, [root])] as const,
+      (resource) => [resource.prefix, registerResource(app, resource, renderers, [root], base)] as const,
     );
     // The root's body: one link per resource, as the handler builds them.
     const rootSchema = Type.Object(
@@ -35,7 +35,7 @@ export class ApiRouter {
     registerApiView(app, {
       name: root.name,
       description: 'The default basic root view for DefaultRouter',
-      url: '/',
+      url: root.url,
       access: { ...rootAccess, permissions: [AllowAny] },
       renderers,
       parses: PARSED_MEDIA_TYPES,

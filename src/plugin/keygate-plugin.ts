@@ -112,8 +112,16 @@ export interface KeygatePluginOptions {
   readonly docs?: false | OpenApiOptions;
   /** `/healthz` and `/readyz` for load balancers. Default off. */
   readonly health?: boolean;
-  /** API resources (DRF's router) served with their API root at `/`. Default none. */
-  readonly resources?: readonly ResourceDefinition<unknown, unknown>[];
+  /**
+   * API resources (DRF's router: list and detail views of each, and the API root listing them), at
+   * the root or under `prefix` (`/api/v1`: `/api/v1/` and `/api/v1/<resource>/`). Default none.
+   */
+  readonly api?: {
+    /** Path segments without a final slash; default none. */
+    readonly prefix?: string;
+    /** The resources, from `defineResource`. */
+    readonly resources: readonly ResourceDefinition<unknown, unknown>[];
+  };
   /**
    * Answer URLs no route matches as Django does (APPEND_SLASH's 301, DRF's 405 for another method
    * of an API view, the 404 page). For apps that are keygate sites as a whole. Default off.
@@ -156,7 +164,9 @@ async function keygateRoutes(scope: FastifyInstance, options: KeygatePluginOptio
     route.errorHandler ??= errorHandler;
   });
   registerBodyParsers(scope);
-  if (options.docs !== undefined && options.docs !== false) registerOpenApi(scope, options.docs);
+  if (options.docs !== undefined && options.docs !== false) {
+    registerOpenApi(scope, { ...options.docs, prefix: prefixOf(options.docs) });
+  }
   if (sessions) {
     await scope.register(sessionPlugin);
     await scope.register(csrfPlugin);
@@ -168,10 +178,10 @@ async function keygateRoutes(scope: FastifyInstance, options: KeygatePluginOptio
   // DRF's order: JSON first, so `*/*` and no Accept get JSON; browsers asking for HTML get the page.
   const renderers: readonly Renderer[] =
     options.browsableApi === true ? [jsonRenderer, browsableApiRenderer] : [jsonRenderer];
-  if (options.resources !== undefined && options.resources.length > 0) {
+  if (options.api !== undefined && options.api.resources.length > 0) {
     const router = new ApiRouter();
-    for (const resource of options.resources) router.register(resource);
-    router.install(scope, renderers, scope.defaultAccess);
+    for (const resource of options.api.resources) router.register(resource);
+    router.install(scope, renderers, scope.defaultAccess, prefixOf(options.api));
   }
   if (enabled(options.tokenEndpoints, true)) {
     registerTokenRoutes(scope, prefixOf(options.tokenEndpoints));

@@ -13,6 +13,7 @@ import {
   type KeygatePluginOptions,
 } from '../../src/index.js';
 import { buildApp } from '../../src/app.js';
+import { productResource } from '../../src/products/product-resource.js';
 import { sessionVaryPlugin } from '../../src/auth/session-vary.js';
 import { csrfPlugin } from '../../src/csrf/csrf-plugin.js';
 import { sessionPlugin } from '../../src/sessions/session-plugin.js';
@@ -209,6 +210,41 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
             new RegExp(`dependency '${missing}'`),
           );
           await bare.close();
+        }
+      });
+
+      it('serves API resources and their docs under a prefix', async () => {
+        const api = await hostApp(keygate, {
+          api: { prefix: '/api/v1', resources: [productResource(keygate)] },
+          docs: { title: 'Host API', version: '1.0.0', prefix: '/api/v1' },
+        });
+        try {
+          const headers = { authorization: `Token ${key}`, host: 'api.example.com' };
+          const root = await api.inject({ url: '/api/v1/', headers });
+          assert.equal(root.statusCode, 200, root.body);
+          assert.equal(root.body, '{"product_api":"http://api.example.com/api/v1/product_api/"}');
+          const created = await api.inject({
+            method: 'POST',
+            url: '/api/v1/product_api/',
+            headers,
+            payload: { name: 'Mug', price: '12.50' },
+          });
+          assert.equal(created.statusCode, 201, created.body);
+          const { id } = created.json<{ id: number }>();
+          const one = await api.inject({ url: `/api/v1/product_api/${id}/`, headers });
+          assert.equal(one.json<{ name: string }>().name, 'Mug');
+          const anonymous = await api.inject({ url: '/api/v1/product_api/' });
+          assert.equal(anonymous.statusCode, 401);
+          assert.equal(anonymous.body, NOT_PROVIDED);
+          assert.equal((await api.inject({ url: '/product_api/', headers })).statusCode, 404);
+          const document = await api.inject({ url: '/api/v1/openapi.json' });
+          assert.equal(document.statusCode, 200);
+          const paths = Object.keys(document.json<{ paths: Record<string, unknown> }>().paths);
+          assert.ok(paths.includes('/api/v1/product_api/{pk}/'), paths.join(' '));
+          assert.equal((await api.inject({ url: '/api/v1/docs' })).statusCode, 200);
+          assert.equal((await api.inject({ url: '/openapi.json' })).statusCode, 404);
+        } finally {
+          await api.close();
         }
       });
 
