@@ -13,6 +13,7 @@ import { serverCreationOptions } from './http/server-options.js';
 import { keygateApiInfo } from './api-info.js';
 import { productAdmin } from './products/product-admin.js';
 import { productResource } from './products/product-resource.js';
+import type { ResourceDefinition } from './http/resource.js';
 import type { Keygate } from './keygate.js';
 import { keygatePlugin } from './plugin/keygate-plugin.js';
 
@@ -24,6 +25,12 @@ export interface AppOptions {
   readonly routes?: (scope: FastifyInstance) => void;
   /** Where the admin site is mounted; default `/admin/`. */
   readonly adminRoot?: string;
+  /**
+   * The API resources (a project's keygate.config), served instead of the seed's Product API and
+   * its admin section. Default: the seed's products.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly resources?: readonly ResourceDefinition<any, any>[];
 }
 
 /** Builds the whole application; call `ready()` or `listen()` on the result. */
@@ -67,14 +74,16 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   if (config.production) app.addHook('onRequest', httpsOnlyHook);
   registerSecurityHeaders(app, config.production);
 
-  // keygate's own site: the seed's Product API with every feature of the plugin a host registers.
+  // keygate's own site: the seed's Product API (or a project's resources) with every feature of
+  // the plugin a host registers.
+  const seed = options.resources === undefined;
   void app.register(keygatePlugin, {
     keygate,
-    api: { resources: [productResource(keygate)] },
+    api: { resources: options.resources ?? [productResource(keygate)] },
     tokenEndpoints: true,
     sessions: true,
     browsableApi: true,
-    admin: { root: options.adminRoot, sections: [productAdmin] },
+    admin: { root: options.adminRoot, sections: seed ? [productAdmin] : [] },
     docs: keygateApiInfo(),
     health: true,
     notFound: true,

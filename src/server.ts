@@ -1,6 +1,6 @@
 // Process entry for `keygate serve`: migrations check, listen, graceful shutdown.
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
 import { watchConnectionCap } from './http/connection-cap.js';
 import type { Keygate } from './keygate.js';
 
@@ -11,11 +11,13 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export interface ListenOptions {
   readonly host?: string;
   readonly port?: number;
+  /** The API resources to serve (a project's); default the seed's products. */
+  readonly resources?: AppOptions['resources'];
 }
 
 /** Builds the app, listens, and closes everything cleanly on SIGTERM/SIGINT. */
 export async function startServer(keygate: Keygate, options: ListenOptions = {}): Promise<FastifyInstance> {
-  const app = buildApp(keygate);
+  const app = buildApp(keygate, { resources: options.resources });
   watchConnectionCap(app, keygate.config);
   await app.listen({ host: options.host ?? keygate.config.host, port: options.port ?? keygate.config.port });
 

@@ -6,6 +6,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
 import { CommandError } from './io.js';
+import { useConfigFile } from './open.js';
 
 function environmentHelp(): string {
   const width = Math.max(...SETTINGS.map((s) => s.name.length));
@@ -19,7 +20,12 @@ export function buildProgram(): Command {
     .description("Django REST framework's token authentication as a TypeScript API server")
     .addHelpText('after', environmentHelp())
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .option(
+      '--config <path>',
+      'the project configuration (default: keygate.config.ts, .js or .mjs in the working directory)',
+    )
+    .exitOverride()
+    .hook('preAction', (command) => useConfigFile(command.opts<{ config?: string }>().config));
   registerServeCommand(program);
   registerDatabaseCommands(program);
   registerUserCommands(program);

@@ -2,26 +2,46 @@
 import { loadConfig, loadDotEnv, type Config } from '../config/index.js';
 import { pendingMigrations, migrateToLatest } from '../db/migrate.js';
 import { createKeygate, type Keygate } from '../keygate.js';
+import { loadProjectConfig, type LoadedProjectConfig } from '../project/load-project-config.js';
 import { CommandError } from './io.js';
 
-/** Reads `.env` and the environment into a validated Config. */
-export function commandConfig(): Config {
+let configFile: string | undefined;
+/** A deliberate per-process cache: the project's configuration is imported once. */
+let projectCache: Promise<LoadedProjectConfig> | undefined;
+
+/** Sets `--config PATH` (the program's global option) before a command runs. */
+export function useConfigFile(path: string | undefined): void {
+  configFile = path;
+  projectCache = undefined;
+}
+
+/** The project's keygate.config in the working directory (or `--config`), read once. */
+export function projectConfig(): Promise<LoadedProjectConfig> {
+  projectCache ??= loadProjectConfig(process.cwd(), configFile);
+  return projectCache;
+}
+
+/** Reads `.env`, the project's configuration and the environment into a validated Config. */
+export async function commandConfig(): Promise<Config> {
   loadDotEnv();
-  return loadConfig();
+  const { config } = await projectConfig();
+  return loadConfig(process.env, config.settings);
 }
 
 /**
  * Opens keygate for a command. A database that migrates itself (SQLite: the embedded database is
- * the laptop's and nobody else's) has its pending migrations applied; on any other (PostgreSQL) a
- * pending migration stops the command, since migrating a shared database is an explicit operator step.
+ * the laptop's and nobody else's) has its pending migrations, keygate's and the project's, applied;
+ * on any other (PostgreSQL) a pending migration stops the command, since migrating a shared
+ * database is an explicit operator step.
  */
-export async function openForCommand(config: Config = commandConfig()): Promise<Keygate> {
-  const keygate = createKeygate(config);
+export async function openForCommand(config?: Config): Promise<Keygate> {
+  const keygate = createKeygate(config ?? (await commandConfig()));
   try {
+    const { migrations } = (await projectConfig()).config;
     if (keygate.database.migratesItself) {
-      await migrateToLatest(keygate.database);
+      await migrateToLatest(keygate.database, migrations);
     } else {
-      const pending = await pendingMigrations(keygate.database);
+      const pending = await pendingMigrations(keygate.database, migrations);
       if (pending.length > 0) {
         throw new CommandError(
           `the database has ${pending.length} unapplied migration(s) (${pending.join(', ')}); run \`keygate migrate\` first`,

@@ -1,5 +1,5 @@
 // Schema migrations through Kysely's Migrator, from a fixed, ordered list compiled into keygate.
-import { Migrator, type Migration, type MigrationInfo, type MigrationResultSet } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationInfo, type MigrationResultSet } from 'kysely';
 import type { KeygateDatabase } from './keygate-database.js';
 import type { DialectMigration } from './migrations/column-types.js';
 import { initial } from './migrations/0001-initial.js';
@@ -23,7 +23,41 @@ const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['0008-login-known-addresses', loginKnownAddresses],
 ];
 
-function migratorFor(database: KeygateDatabase): Migrator {
+/** A project's own migration (from its keygate.config): Kysely's, dialect-agnostic. */
+export interface AppMigration {
+  /** Applies the change. */
+  up(db: Kysely<any>): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Reverts it (keygate has no command that runs it yet). */
+  down?(db: Kysely<any>): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A project's migrations by name (`0001-notes`); tracked as `app:0001-notes`. */
+export type AppMigrations = Readonly<Record<string, AppMigration>>;
+
+/**
+ * The prefix of a project's migrations in `keygate_migrations`: keygate's own names start with a
+ * digit, so a project's never collide with them and sort after them (applied after keygate's).
+ */
+export const APP_MIGRATION_PREFIX = 'app:';
+
+const MIGRATION_TABLE = 'keygate_migrations';
+
+/** The project migrations recorded as applied (none when the table does not exist yet). */
+async function appliedAppMigrations(database: KeygateDatabase): Promise<string[]> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const rows = await (database.db as unknown as Kysely<any>)
+      .selectFrom(MIGRATION_TABLE)
+      .select('name')
+      .where('name', 'like', `${APP_MIGRATION_PREFIX}%`)
+      .execute();
+    return rows.map((row) => String(row.name));
+  } catch {
+    return [];
+  }
+}
+
+async function migratorFor(database: KeygateDatabase, appMigrations: AppMigrations = {}): Promise<Migrator> {
   const migrations: Record<string, Migration> = {};
   for (const [name, migration] of MIGRATIONS) {
     migrations[name] = {
@@ -31,11 +65,25 @@ function migratorFor(database: KeygateDatabase): Migrator {
       ...(migration.down && { down: (db) => migration.down!(db, database.dialect) }),
     };
   }
+  // A project's migrations applied by the CLI are known to a process that was not given them (the
+  // host app's keygate.migrate(), /ready): stand-ins, so that Kysely does not call the table corrupt.
+  for (const name of await appliedAppMigrations(database)) {
+    migrations[name] = { up: () => Promise.resolve() };
+  }
+  for (const [name, migration] of Object.entries(appMigrations)) {
+    migrations[`${APP_MIGRATION_PREFIX}${name}`] = {
+      up: (db) => migration.up(db),
+      ...(migration.down && { down: (db) => migration.down!(db) }),
+    };
+  }
+  const hasAppMigrations = Object.keys(migrations).some((name) => name.startsWith(APP_MIGRATION_PREFIX));
   return new Migrator({
     db: database.db,
     provider: { getMigrations: () => Promise.resolve(migrations) },
-    migrationTableName: 'keygate_migrations',
+    migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: 'keygate_migrations_lock',
+    // A keygate upgrade's new migration sorts before a project's applied ones: it is still applied.
+    allowUnorderedMigrations: hasAppMigrations,
   });
 }
 
@@ -52,9 +100,16 @@ export class MigrationError extends Error {
   }
 }
 
-/** Applies every pending migration; returns the names applied (empty when up to date). */
-export async function migrateToLatest(database: KeygateDatabase): Promise<string[]> {
-  const { error, results }: MigrationResultSet = await migratorFor(database).migrateToLatest();
+/**
+ * Applies every pending migration, keygate's then the project's (`appMigrations`); returns the
+ * names applied (empty when up to date).
+ */
+export async function migrateToLatest(
+  database: KeygateDatabase,
+  appMigrations?: AppMigrations,
+): Promise<string[]> {
+  const migrator = await migratorFor(database, appMigrations);
+  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -70,11 +125,19 @@ export async function migrateToLatest(database: KeygateDatabase): Promise<string
 }
 
 /** Every known migration with whether it has been applied. */
-export async function listMigrations(database: KeygateDatabase): Promise<readonly MigrationInfo[]> {
-  return migratorFor(database).getMigrations();
+export async function listMigrations(
+  database: KeygateDatabase,
+  appMigrations?: AppMigrations,
+): Promise<readonly MigrationInfo[]> {
+  return (await migratorFor(database, appMigrations)).getMigrations();
 }
 
 /** Names of the migrations not yet applied. */
-export async function pendingMigrations(database: KeygateDatabase): Promise<string[]> {
-  return (await listMigrations(database)).filter((m) => m.executedAt === undefined).map((m) => m.name);
+export async function pendingMigrations(
+  database: KeygateDatabase,
+  appMigrations?: AppMigrations,
+): Promise<string[]> {
+  return (await listMigrations(database, appMigrations))
+    .filter((m) => m.executedAt === undefined)
+    .map((m) => m.name);
 }

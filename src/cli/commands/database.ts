@@ -3,17 +3,18 @@ import type { Command } from 'commander';
 import { listMigrations, migrateToLatest, MigrationError } from '../../db/migrate.js';
 import { createKeygate } from '../../keygate.js';
 import { CommandError } from '../io.js';
-import { commandConfig } from '../open.js';
+import { commandConfig, projectConfig } from '../open.js';
 
 /** Registers the migration commands. */
 export function registerDatabaseCommands(program: Command): void {
   program
     .command('migrate')
-    .description('apply every pending database migration')
+    .description("apply every pending database migration: keygate's, then the project's (app:)")
     .action(async () => {
-      const keygate = createKeygate(commandConfig());
+      const keygate = createKeygate(await commandConfig());
       try {
-        const applied = await migrateToLatest(keygate.database);
+        const { migrations } = (await projectConfig()).config;
+        const applied = await migrateToLatest(keygate.database, migrations);
         if (applied.length === 0) process.stdout.write('No migrations to apply.\n');
         for (const name of applied) process.stdout.write(`Applying ${name}... OK\n`);
       } catch (error) {
@@ -28,9 +29,10 @@ export function registerDatabaseCommands(program: Command): void {
     .command('showmigrations')
     .description('list migrations, [X] when applied')
     .action(async () => {
-      const keygate = createKeygate(commandConfig());
+      const keygate = createKeygate(await commandConfig());
       try {
-        for (const migration of await listMigrations(keygate.database)) {
+        const { migrations } = (await projectConfig()).config;
+        for (const migration of await listMigrations(keygate.database, migrations)) {
           process.stdout.write(`[${migration.executedAt ? 'X' : ' '}] ${migration.name}\n`);
         }
       } finally {

@@ -4,7 +4,7 @@ import { configWarnings } from '../../config/index.js';
 import { createKeygate } from '../../keygate.js';
 import { isWorker, parseWorkerCount, runPrimary } from '../../workers.js';
 import { CommandError } from '../io.js';
-import { commandConfig, openForCommand } from '../open.js';
+import { commandConfig, openForCommand, projectConfig } from '../open.js';
 
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
@@ -43,7 +43,7 @@ export function registerServeCommand(program: Command): void {
         // The flags are the environment variables by another name; workers inherit them this way.
         if (options.tlsCert !== undefined) process.env.TLS_CERT_FILE = options.tlsCert;
         if (options.tlsKey !== undefined) process.env.TLS_KEY_FILE = options.tlsKey;
-        const config = commandConfig();
+        const config = await commandConfig();
         // Once, by the process that reads the configuration first (workers read it again).
         if (!isWorker()) {
           for (const warning of configWarnings(config)) {
@@ -60,7 +60,12 @@ export function registerServeCommand(program: Command): void {
         try {
           // Loaded here so that every other command starts without the HTTP stack.
           const { startServer } = await import('../../server.js');
-          await startServer(keygate, { host: options.host, port: options.port });
+          const { resources } = (await projectConfig()).config;
+          await startServer(keygate, {
+            host: options.host,
+            port: options.port,
+            resources: resources?.(keygate),
+          });
         } catch (error) {
           await keygate.close();
           if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
