@@ -1,7 +1,7 @@
 // Finding and importing a project's keygate.config.{ts,js,mjs}: the first in the working directory, or --config.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkProjectConfig, ProjectConfigError, type ProjectConfig } from './project-config.js';
 
@@ -24,13 +24,20 @@ export function findProjectConfig(cwd: string, override?: string): string | null
   return CONFIG_FILE_NAMES.find((name) => existsSync(join(cwd, name))) ?? null;
 }
 
-type TsImport = (specifier: string, parentURL: string) => Promise<unknown>;
-
-/** tsx's `tsImport`, resolved from the project (keygate does not ship a TypeScript loader). */
-async function projectTsImport(cwd: string, file: string): Promise<TsImport> {
-  let api: string;
+/**
+ * The file of tsx's `tsx/esm/api` for `import` as the project installed it (keygate does not ship
+ * a TypeScript loader): read from tsx's exports map, since Node 20 resolves only for `require`
+ * from another directory and tsx's CommonJS build cannot import a file.
+ */
+function projectTsxApi(cwd: string, file: string): string {
   try {
-    api = createRequire(join(cwd, 'package.json')).resolve('tsx/esm/api');
+    const manifest = createRequire(join(cwd, 'package.json')).resolve('tsx/package.json');
+    const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      exports: Record<string, { import?: { default?: string } }>;
+    };
+    const entry = exports['./esm/api']?.import?.default;
+    if (entry === undefined) throw new Error('tsx has no tsx/esm/api');
+    return join(dirname(manifest), entry);
   } catch {
     throw new ProjectConfigError(
       file,
@@ -38,7 +45,13 @@ async function projectTsImport(cwd: string, file: string): Promise<TsImport> {
       'a TypeScript configuration needs tsx installed in the project (npm install --save-dev tsx), or write keygate.config.mjs',
     );
   }
-  const { tsImport } = (await import(pathToFileURL(api).href)) as { tsImport: TsImport };
+}
+
+type TsImport = (specifier: string, parentURL: string) => Promise<unknown>;
+
+/** tsx's `tsImport`, from the project's tsx. */
+async function projectTsImport(cwd: string, file: string): Promise<TsImport> {
+  const { tsImport } = (await import(pathToFileURL(projectTsxApi(cwd, file)).href)) as { tsImport: TsImport };
   return tsImport;
 }
 
@@ -65,7 +78,18 @@ async function importConfig(cwd: string, file: string): Promise<unknown> {
   if (!('default' in module)) {
     throw new ProjectConfigError(file, null, 'has no default export (export default defineConfig({...}))');
   }
-  return module.default;
+  const exported = module.default;
+  // tsx compiles a .ts file of a project without "type": "module" to CommonJS: its default export
+  // is then `module.exports.default`.
+  if (
+    typeof exported === 'object' &&
+    exported !== null &&
+    (exported as { __esModule?: unknown }).__esModule === true &&
+    'default' in exported
+  ) {
+    return exported.default;
+  }
+  return exported;
 }
 
 /**
