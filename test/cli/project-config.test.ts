@@ -107,14 +107,15 @@ function cli(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, stdin
   });
 }
 
-/** Starts `keygate [--config FILE] serve --port PORT` in `cwd`. */
+/** Starts `keygate [GLOBAL] serve --port PORT [OPTIONS]` in `cwd`. */
 function serveIn(
   cwd: string,
   env: NodeJS.ProcessEnv,
   port: number,
   global: readonly string[] = [],
+  options: readonly string[] = [],
 ): ServeProcess {
-  const child = spawn(process.execPath, [...ENTRY, ...global, 'serve', '--port', String(port)], {
+  const child = spawn(process.execPath, [...ENTRY, ...global, 'serve', '--port', String(port), ...options], {
     env,
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -231,6 +232,30 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await stopServe(server);
       }
     });
+
+    it(
+      "serve --workers 2 (and --config): every worker serves the project's resources",
+      { skip: dialect !== 'sqlite' },
+      async () => {
+        const server = serveIn(
+          project,
+          env,
+          await freePort(),
+          ['--config', 'keygate.config.mjs'],
+          ['--workers', '2'],
+        );
+        try {
+          const base = `http://127.0.0.1:${server.port}`;
+          await waitUntilAnswering(server, '/notes/', 401);
+          for (let i = 0; i < 6; i++) {
+            assert.equal((await fetch(`${base}/notes/`)).status, 401);
+            assert.equal((await fetch(`${base}/product_api/`)).status, 404);
+          }
+        } finally {
+          await stopServe(server);
+        }
+      },
+    );
   });
 }
 
