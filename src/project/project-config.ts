@@ -125,3 +125,25 @@ export function checkProjectConfig(value: unknown, file: string): ProjectConfig 
     ...(value.settings !== undefined && { settings: checkSettings(value.settings, file) }),
   });
 }
+
+/**
+ * The project's resources for one server process: `config.resources(keygate)`, checked to be an
+ * array; a throw or a wrong value is a ProjectConfigError naming `file` and `resources`.
+ */
+export function projectResources(
+  config: ProjectConfig,
+  file: string | null,
+  keygate: Keygate,
+): ReturnType<NonNullable<ProjectConfig['resources']>> | undefined {
+  if (config.resources === undefined || file === null) return undefined;
+  let resources: unknown;
+  try {
+    resources = config.resources(keygate);
+  } catch (error) {
+    throw new ProjectConfigError(file, 'resources', `threw: ${(error as Error).message ?? String(error)}`);
+  }
+  if (!Array.isArray(resources)) {
+    throw new ProjectConfigError(file, 'resources', 'must return an array of resources (defineResource)');
+  }
+  return resources as ReturnType<NonNullable<ProjectConfig['resources']>>;
+}

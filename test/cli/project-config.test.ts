@@ -353,6 +353,22 @@ describe('keygate.config: --config, .ts, errors naming the file and the field', 
     });
   });
 
+  it('resources that throw or return no array: serve exits 2 naming the file and resources', async () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      [
+        "export default { resources: () => { throw new Error('no table'); } };",
+        'keygate.config.mjs: resources: threw: no table',
+      ],
+      ['export default { resources: () => ({}) };', 'keygate.config.mjs: resources: must return an array'],
+    ];
+    for (const [text, expected] of cases) {
+      const server = serveIn(project({ 'keygate.config.mjs': text }), env, await freePort());
+      const exit = await server.exited;
+      assert.equal(exit.code, 2, server.output());
+      assert.ok(server.output().includes(`keygate: configuration error: ${expected}`), server.output());
+    }
+  });
+
   it('the environment wins over the settings of the config', async () => {
     const dir = project({ 'keygate.config.mjs': "export default { settings: { port: 'abc' } };" });
     // A bad setting in the file is still reported: it is checked whether or not the environment wins.

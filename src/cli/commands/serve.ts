@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { configWarnings } from '../../config/index.js';
 import { createKeygate } from '../../keygate.js';
+import { projectResources } from '../../project/project-config.js';
 import { isWorker, parseWorkerCount, runPrimary } from '../../workers.js';
 import { CommandError } from '../io.js';
 import { commandConfig, openForCommand, projectConfig } from '../open.js';
@@ -60,11 +61,11 @@ export function registerServeCommand(program: Command): void {
         try {
           // Loaded here so that every other command starts without the HTTP stack.
           const { startServer } = await import('../../server.js');
-          const { resources } = (await projectConfig()).config;
+          const project = await projectConfig();
           await startServer(keygate, {
             host: options.host,
             port: options.port,
-            resources: resources?.(keygate),
+            resources: projectResources(project.config, project.file, keygate),
           });
         } catch (error) {
           await keygate.close();
