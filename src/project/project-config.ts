@@ -1,7 +1,7 @@
 // A project's keygate.config: its resources, its own migrations and its settings, checked field by field.
 import { ConfigError, SETTING_KEYS, type ConfigOptions } from '../config/index.js';
 import { definitionOf, type SettingKey } from '../config/settings.js';
-import type { AppMigration } from '../db/migrate.js';
+import type { AppMigrations } from '../db/migrate.js';
 import type { ResourceDefinition } from '../http/resource.js';
 import type { Keygate } from '../keygate.js';
 
@@ -17,7 +17,7 @@ export interface ProjectConfig {
    * The project's own Kysely migrations by name, applied in name order after keygate's by
    * `keygate migrate` (and by SQLite's automatic migration), recorded as `app:<name>`.
    */
-  readonly migrations?: Readonly<Record<string, AppMigration>>;
+  readonly migrations?: AppMigrations;
   /** Settings' defaults for this project; the environment and `.env` still win. */
   readonly settings?: ConfigOptions;
 }
