@@ -47,12 +47,39 @@ function projectTsxApi(cwd: string, file: string): string {
   }
 }
 
-type TsImport = (specifier: string, parentURL: string) => Promise<unknown>;
+/** Whether the nearest package.json above `dir` says `"type": "module"`. */
+function isModuleProject(dir: string): boolean {
+  for (let at = dir; ; at = dirname(at)) {
+    const manifest = join(at, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(at) === at) return false;
+  }
+}
 
-/** tsx's `tsImport`, from the project's tsx. */
-async function projectTsImport(cwd: string, file: string): Promise<TsImport> {
-  const { tsImport } = (await import(pathToFileURL(projectTsxApi(cwd, file)).href)) as { tsImport: TsImport };
-  return tsImport;
+/**
+ * Registers the project's tsx as this process's loader of TypeScript (its `register()`, not its
+ * namespaced `tsImport`, which would load a second copy of keygate whose errors and classes the
+ * running server does not recognise).
+ */
+async function registerProjectTsx(cwd: string, file: string): Promise<void> {
+  if (!isModuleProject(dirname(resolve(cwd, file)))) {
+    // tsx would load it as CommonJS, which Node 20 cannot combine with keygate's ES modules.
+    throw new ProjectConfigError(
+      file,
+      null,
+      'a TypeScript configuration needs "type": "module" in the project\'s package.json',
+    );
+  }
+  const { register } = (await import(pathToFileURL(projectTsxApi(cwd, file)).href)) as {
+    register: () => unknown;
+  };
+  register();
 }
 
 /** Imports the file's default export (for `.ts`, through the project's tsx). */
@@ -60,13 +87,8 @@ async function importConfig(cwd: string, file: string): Promise<unknown> {
   const url = pathToFileURL(resolve(cwd, file)).href;
   let module: { default?: unknown };
   try {
-    module = (
-      /\.[cm]?ts$/.test(file)
-        ? await (
-            await projectTsImport(cwd, file)
-          )(url, import.meta.url)
-        : await import(url)
-    ) as { default?: unknown };
+    if (/\.[cm]?ts$/.test(file)) await registerProjectTsx(cwd, file);
+    module = (await import(url)) as { default?: unknown };
   } catch (error) {
     if (error instanceof ProjectConfigError) throw error;
     throw new ProjectConfigError(

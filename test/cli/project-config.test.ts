@@ -84,6 +84,9 @@ export default defineConfig({
 });
 `;
 
+/** A project's package.json: ES modules (a keygate.config.ts requires it). */
+const MODULE_PACKAGE = '{ "type": "module" }';
+
 /** A temporary project: the files given, and keygate installed as this checkout (a symlink). */
 function makeProject(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'keygate-project-'));
@@ -301,6 +304,7 @@ describe('keygate.config: --config, .ts, errors naming the file and the field', 
 
   it("keygate.config.ts is imported through the project's tsx", async () => {
     const dir = project({
+      'package.json': MODULE_PACKAGE,
       'keygate.config.ts':
         "import { defineConfig } from 'keygate';\nconst name: string = 'ts';\nexport default defineConfig({ migrations: { [name]: { up: async () => {} } } });\n",
     });
@@ -311,8 +315,42 @@ describe('keygate.config: --config, .ts, errors naming the file and the field', 
     assert.equal(lines(listed.stdout).at(-1), '[ ] app:ts');
   });
 
-  it('keygate.config.ts without tsx in the project says what to do', async () => {
+  it('keygate.config.ts resources share the running keygate: a bad token is a 401, not a 500', async () => {
+    const dir = project({ 'package.json': MODULE_PACKAGE, 'keygate.config.ts': NOTES_CONFIG });
+    symlinkSync(resolve('node_modules/tsx'), join(dir, 'node_modules', 'tsx'), 'dir');
+    const own = mkdtempSync(join(tmpdir(), 'keygate-project-db-'));
+    projects.push(own);
+    // SQLite migrates itself: keygate's migrations, then the project's notes table.
+    const server = serveIn(
+      dir,
+      cleanEnv({ DATABASE_URL: `sqlite:${join(own, 'db.sqlite3')}` }),
+      await freePort(),
+    );
+    try {
+      await waitUntilAnswering(server, '/notes/', 401);
+      const bad = await fetch(`http://127.0.0.1:${server.port}/notes/`, {
+        headers: { Authorization: 'Token nope', Accept: 'application/json' },
+      });
+      assert.equal(bad.status, 401, server.output());
+      assert.deepEqual(await bad.json(), { detail: 'Invalid token.' });
+    } finally {
+      await stopServe(server);
+    }
+  });
+
+  it('keygate.config.ts in a project without "type": "module" says so', async () => {
     const dir = project({ 'keygate.config.ts': 'export default {};\n' });
+    symlinkSync(resolve('node_modules/tsx'), join(dir, 'node_modules', 'tsx'), 'dir');
+    const result = await cli(['showmigrations'], env, dir);
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      'keygate: configuration error: keygate.config.ts: a TypeScript configuration needs "type": "module" in the project\'s package.json\n',
+    );
+  });
+
+  it('keygate.config.ts without tsx in the project says what to do', async () => {
+    const dir = project({ 'package.json': MODULE_PACKAGE, 'keygate.config.ts': 'export default {};\n' });
     const result = await cli(['showmigrations'], env, dir);
     assert.equal(result.code, 2);
     assert.match(
