@@ -236,29 +236,25 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       }
     });
 
-    it(
-      "serve --workers 2 (and --config): every worker serves the project's resources",
-      { skip: dialect !== 'sqlite' },
-      async () => {
-        const server = serveIn(
-          project,
-          env,
-          await freePort(),
-          ['--config', 'keygate.config.mjs'],
-          ['--workers', '2'],
-        );
-        try {
-          const base = `http://127.0.0.1:${server.port}`;
-          await waitUntilAnswering(server, '/notes/', 401);
-          for (let i = 0; i < 6; i++) {
-            assert.equal((await fetch(`${base}/notes/`)).status, 401);
-            assert.equal((await fetch(`${base}/product_api/`)).status, 404);
-          }
-        } finally {
-          await stopServe(server);
+    it("serve --workers 2 (and --config): every worker serves the project's resources", async () => {
+      const server = serveIn(
+        project,
+        env,
+        await freePort(),
+        ['--config', 'keygate.config.mjs'],
+        ['--workers', '2'],
+      );
+      try {
+        const base = `http://127.0.0.1:${server.port}`;
+        await waitUntilAnswering(server, '/notes/', 401);
+        for (let i = 0; i < 6; i++) {
+          assert.equal((await fetch(`${base}/notes/`)).status, 401);
+          assert.equal((await fetch(`${base}/product_api/`)).status, 404);
         }
-      },
-    );
+      } finally {
+        await stopServe(server);
+      }
+    });
   });
 }
 
