@@ -4,7 +4,7 @@ import { registerAutoCreateToken, registerTokenDeletionWithUser } from './authto
 import { TokenCache } from './authtoken/token-cache.js';
 import { createTokenRepository } from './authtoken/token-repository.js';
 import { createTokenService, type TokenService } from './authtoken/token-service.js';
-import { parseTokenHeader, type Authenticated } from './auth/authentication.js';
+import { authenticateTokenHeader, type Authenticated } from './auth/authentication.js';
 import { loadConfig, loadDotEnv, resolveConfig, type Config, type ConfigOptions } from './config/index.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { KeygateDatabase } from './db/keygate-database.js';
@@ -144,15 +144,6 @@ export function createKeygate(config: Config, source: DatabaseSource = config.da
       await database.close();
     }
   }
-  async function authenticate(
-    authorization: string | undefined,
-    keyword = 'Token',
-  ): Promise<Authenticated | null> {
-    const key = parseTokenHeader(authorization, keyword);
-    if (key === null) return null;
-    const { user, token } = await tokens.authenticate(key);
-    return { user, auth: token };
-  }
   return {
     config,
     database,
@@ -162,7 +153,7 @@ export function createKeygate(config: Config, source: DatabaseSource = config.da
     tokenCache,
     throttle,
     sessions,
-    authenticate,
+    authenticate: (authorization, keyword) => authenticateTokenHeader(tokens, authorization, keyword),
     migrate: () => migrateToLatest(database),
     close,
   };

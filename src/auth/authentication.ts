@@ -80,6 +80,22 @@ export function parseTokenHeader(header: string | undefined, keyword = 'Token'):
 }
 
 /**
+ * DRF's TokenAuthentication.authenticate on an `Authorization` header value: the user and token of
+ * a valid `<keyword> <key>`, null when the header is not of that scheme, AuthenticationFailed
+ * otherwise. The Fastify class, `keygate.authenticate` and the Express middleware all use it.
+ */
+export async function authenticateTokenHeader(
+  tokens: Pick<TokenService, 'authenticate'>,
+  header: string | undefined,
+  keyword = 'Token',
+): Promise<Authenticated | null> {
+  const key = parseTokenHeader(header, keyword);
+  if (key === null) return null;
+  const { user, token } = await tokens.authenticate(key);
+  return { user, auth: token };
+}
+
+/**
  * DRF's TokenAuthentication: `Authorization: Token <key>`, with DRF's exact failure messages. The
  * plugin uses it by default; construct one to list it in an {@link AccessPolicy} of your own.
  *
@@ -97,11 +113,8 @@ export class TokenAuthentication implements Authenticator {
   ) {}
 
   /** The user and token of a valid `<keyword> <key>` header; null for no header or another scheme. */
-  async authenticate(request: FastifyRequest): Promise<Authenticated | null> {
-    const key = parseTokenHeader(request.headers.authorization, this.keyword);
-    if (key === null) return null;
-    const { user, token } = await this.tokens.authenticate(key);
-    return { user, auth: token };
+  authenticate(request: FastifyRequest): Promise<Authenticated | null> {
+    return authenticateTokenHeader(this.tokens, request.headers.authorization, this.keyword);
   }
 
   authenticateHeader(): string {

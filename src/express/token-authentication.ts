@@ -1,6 +1,6 @@
 // Express middleware for DRF's TokenAuthentication: `Authorization: Token <key>` sets req.user and req.auth.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { parseTokenHeader } from '../auth/authentication.js';
+import { authenticateTokenHeader } from '../auth/authentication.js';
 import type { Token } from '../authtoken/token.js';
 import type { Keygate } from '../keygate.js';
 import type { User } from '../users/user.js';
@@ -68,11 +68,10 @@ export function tokenAuthentication(
     req.user = null;
     req.auth = null;
     try {
-      const key = parseTokenHeader(req.headers.authorization, keyword);
-      if (key !== null) {
-        const { user, token } = await keygate.tokens.authenticate(key);
-        req.user = user;
-        req.auth = token;
+      const authenticated = await authenticateTokenHeader(keygate.tokens, req.headers.authorization, keyword);
+      if (authenticated !== null) {
+        req.user = authenticated.user;
+        req.auth = authenticated.auth;
       }
     } catch (error) {
       sendError(req, res, next, error, {

@@ -1,8 +1,8 @@
 // DRF's `initial()` for a host's own routes: authenticate, check permissions, answer a refusal.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate, type AccessPolicy } from '../auth/access.js';
+import { accessHook, type AccessPolicy } from '../auth/access.js';
 import type { Authenticator } from '../auth/authentication.js';
-import { checkPermissions, type Permission } from '../auth/permissions.js';
+import type { Permission } from '../auth/permissions.js';
 import { errorHandler } from '../http/error-handler.js';
 
 /**
@@ -44,10 +44,10 @@ export type AccessPreHandler = (
  * handler does; so is a database that cannot be reached (503).
  */
 export function accessPreHandler(policy: AccessPolicy): AccessPreHandler {
+  const access = accessHook(policy);
   return async function keygateAccess(request, reply) {
     try {
-      await authenticate(request, policy.authentication);
-      checkPermissions(request, policy.permissions);
+      await access.call(request.server, request, reply);
       return undefined;
     } catch (error) {
       errorHandler(error as Parameters<typeof errorHandler>[0], request, reply);
