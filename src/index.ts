@@ -63,7 +63,12 @@ export type { TransactionOption } from './db/in-transaction.js';
 export type { PreparedPassword } from './users/passwords.js';
 export type { TokenWithUser } from './authtoken/token-repository.js';
 export type { ResourceSchemas } from './http/openapi/resource-doc.js';
-export { MigrationError, type AppMigration, type AppMigrations } from './db/migrate.js';
+export {
+  MigrationError,
+  type AppMigration,
+  type AppMigrationContext,
+  type AppMigrations,
+} from './db/migrate.js';
 export { defineConfig, ProjectConfigError, type ProjectConfig } from './project/project-config.js';
 
 export {

@@ -6,7 +6,7 @@ import { createTokenRepository } from './authtoken/token-repository.js';
 import { createTokenService, type TokenService } from './authtoken/token-service.js';
 import { authenticateTokenHeader, type Authenticated } from './auth/authentication.js';
 import { loadConfig, loadDotEnv, resolveConfig, type Config, type ConfigOptions } from './config/index.js';
-import { migrateToLatest } from './db/migrate.js';
+import { migrateToLatest, type AppMigrations } from './db/migrate.js';
 import type { KeygateDatabase } from './db/keygate-database.js';
 import { openDatabase, type DatabaseSource } from './db/open-database.js';
 import { createSessionRepository, type SessionRepository } from './sessions/session-repository.js';
@@ -49,7 +49,9 @@ export interface Keygate {
    * unknown key or an inactive user, throws {@link AuthenticationFailed} with DRF's exact message.
    */
   authenticate(authorization: string | undefined, keyword?: string): Promise<Authenticated | null>;
-  /** Applies keygate's pending migrations; returns their names. */
+  /** The application's own migrations ({@link KeygateOptions.migrations}), applied after keygate's. */
+  readonly migrations: AppMigrations;
+  /** Applies the pending migrations, keygate's then the application's; returns their names. */
   migrate(): Promise<string[]>;
   /** Closes what keygate opened (a pool or database handle the host passed in stays open). */
   close(): Promise<void>;
@@ -62,6 +64,12 @@ export interface KeygateOptions extends Omit<ConfigOptions, 'databaseUrl'> {
    * database, which keygate uses and never closes.
    */
   readonly database: DatabaseSource;
+  /**
+   * The application's own Kysely migrations by name, applied in name order after keygate's by
+   * {@link Keygate.migrate} and recorded in keygate's migration table as `app:<name>`; `/readyz`
+   * answers 503 while one is pending.
+   */
+  readonly migrations?: AppMigrations;
 }
 
 /**
@@ -80,9 +88,9 @@ export interface KeygateOptions extends Omit<ConfigOptions, 'databaseUrl'> {
  * await keygate.close();
  */
 export function openKeygate(options: KeygateOptions): Keygate {
-  const { database, ...settings } = options;
+  const { database, migrations, ...settings } = options;
   const databaseUrl = typeof database === 'string' ? database : undefined;
-  return createKeygate(resolveConfig({ ...settings, databaseUrl }), database);
+  return createKeygate(resolveConfig({ ...settings, databaseUrl }), database, migrations);
 }
 
 /**
@@ -101,7 +109,11 @@ export function optionsFromEnvironment(): KeygateOptions {
 }
 
 /** Opens the database and builds the services from a whole Config; migrations are the caller's decision. */
-export function createKeygate(config: Config, source: DatabaseSource = config.databaseUrl): Keygate {
+export function createKeygate(
+  config: Config,
+  source: DatabaseSource = config.databaseUrl,
+  migrations: AppMigrations = {},
+): Keygate {
   const database = openDatabase(source, { poolSize: config.databasePoolSize });
   const events = new EventBus();
   const userRepository = createUserRepository(database.db);
@@ -154,7 +166,8 @@ export function createKeygate(config: Config, source: DatabaseSource = config.da
     throttle,
     sessions,
     authenticate: (authorization, keyword) => authenticateTokenHeader(tokens, authorization, keyword),
-    migrate: () => migrateToLatest(database),
+    migrations,
+    migrate: () => migrateToLatest(database, migrations),
     close,
   };
 }

@@ -1,6 +1,6 @@
 // Opening the configured database for a command: SQLite migrates itself, PostgreSQL must be migrated.
 import { loadConfig, loadDotEnv, type Config } from '../config/index.js';
-import { pendingMigrations, migrateToLatest } from '../db/migrate.js';
+import { pendingMigrations } from '../db/migrate.js';
 import { createKeygate, type Keygate } from '../keygate.js';
 import { loadProjectConfig, type LoadedProjectConfig } from '../project/load-project-config.js';
 import { CommandError } from './io.js';
@@ -28,6 +28,12 @@ export async function commandConfig(): Promise<Config> {
   return loadConfig(process.env, config.settings);
 }
 
+/** keygate on the configured database, knowing the project's migrations; nothing is migrated. */
+export async function createForCommand(config?: Config): Promise<Keygate> {
+  const { migrations } = (await projectConfig()).config;
+  return createKeygate(config ?? (await commandConfig()), undefined, migrations);
+}
+
 /**
  * Opens keygate for a command. A database that migrates itself (SQLite: the embedded database is
  * the laptop's and nobody else's) has its pending migrations, keygate's and the project's, applied;
@@ -35,13 +41,12 @@ export async function commandConfig(): Promise<Config> {
  * database is an explicit operator step.
  */
 export async function openForCommand(config?: Config): Promise<Keygate> {
-  const keygate = createKeygate(config ?? (await commandConfig()));
+  const keygate = await createForCommand(config);
   try {
-    const { migrations } = (await projectConfig()).config;
     if (keygate.database.migratesItself) {
-      await migrateToLatest(keygate.database, migrations);
+      await keygate.migrate();
     } else {
-      const pending = await pendingMigrations(keygate.database, migrations);
+      const pending = await pendingMigrations(keygate.database, keygate.migrations);
       if (pending.length > 0) {
         throw new CommandError(
           `the database has ${pending.length} unapplied migration(s) (${pending.join(', ')}); run \`keygate migrate\` first`,

@@ -1,6 +1,6 @@
 // Schema migrations through Kysely's Migrator, from a fixed, ordered list compiled into keygate.
 import { Migrator, type Kysely, type Migration, type MigrationInfo, type MigrationResultSet } from 'kysely';
-import type { KeygateDatabase } from './keygate-database.js';
+import type { Dialect, KeygateDatabase } from './keygate-database.js';
 import type { DialectMigration } from './migrations/column-types.js';
 import { initial } from './migrations/0001-initial.js';
 import { loginFailures } from './migrations/0002-login-failures.js';
@@ -23,12 +23,18 @@ const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['0008-login-known-addresses', loginKnownAddresses],
 ];
 
-/** A project's own migration (from its keygate.config): Kysely's, dialect-agnostic. */
+/** What a project's migration is told besides the database: which SQL dialect it runs on. */
+export interface AppMigrationContext {
+  /** `sqlite` or `postgres`, for the few statements Kysely's schema builder does not abstract. */
+  readonly dialect: Dialect;
+}
+
+/** A project's own migration (from its keygate.config or `openKeygate({ migrations })`). */
 export interface AppMigration {
   /** Applies the change. */
-  up(db: Kysely<any>): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  up(db: Kysely<any>, context: AppMigrationContext): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Reverts it (keygate has no command that runs it yet). */
-  down?(db: Kysely<any>): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  down?(db: Kysely<any>, context: AppMigrationContext): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 /** A project's migrations by name (`0001-notes`); tracked as `app:0001-notes`. */
@@ -72,8 +78,8 @@ async function migratorFor(database: KeygateDatabase, appMigrations: AppMigratio
   }
   for (const [name, migration] of Object.entries(appMigrations)) {
     migrations[`${APP_MIGRATION_PREFIX}${name}`] = {
-      up: (db) => migration.up(db),
-      ...(migration.down && { down: (db) => migration.down!(db) }),
+      up: (db) => migration.up(db, { dialect: database.dialect }),
+      ...(migration.down && { down: (db) => migration.down!(db, { dialect: database.dialect }) }),
     };
   }
   const hasAppMigrations = Object.keys(migrations).some((name) => name.startsWith(APP_MIGRATION_PREFIX));

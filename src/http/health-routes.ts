@@ -24,7 +24,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /** Registers the probes; neither needs authentication, and neither reveals configuration. */
 export function registerHealthRoutes(app: FastifyInstance): void {
-  const { database } = app.keygate;
+  const { database, migrations } = app.keygate;
   // Once every migration is applied it stays applied; only the first successful check queries for it.
   let schemaCurrent = false;
 
@@ -37,7 +37,7 @@ export function registerHealthRoutes(app: FastifyInstance): void {
     try {
       await withTimeout(sql`select 1`.execute(database.db), READY_TIMEOUT_MS);
       if (!schemaCurrent) {
-        const pending = await withTimeout(pendingMigrations(database), READY_TIMEOUT_MS);
+        const pending = await withTimeout(pendingMigrations(database, migrations), READY_TIMEOUT_MS);
         if (pending.length > 0) {
           return reply
             .code(503)

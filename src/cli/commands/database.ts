@@ -1,9 +1,8 @@
 // migrate and showmigrations.
 import type { Command } from 'commander';
-import { listMigrations, migrateToLatest, MigrationError } from '../../db/migrate.js';
-import { createKeygate } from '../../keygate.js';
+import { listMigrations, MigrationError } from '../../db/migrate.js';
 import { CommandError } from '../io.js';
-import { commandConfig, projectConfig } from '../open.js';
+import { createForCommand } from '../open.js';
 
 /** Registers the migration commands. */
 export function registerDatabaseCommands(program: Command): void {
@@ -11,10 +10,9 @@ export function registerDatabaseCommands(program: Command): void {
     .command('migrate')
     .description("apply every pending database migration: keygate's, then the project's (app:)")
     .action(async () => {
-      const keygate = createKeygate(await commandConfig());
+      const keygate = await createForCommand();
       try {
-        const { migrations } = (await projectConfig()).config;
-        const applied = await migrateToLatest(keygate.database, migrations);
+        const applied = await keygate.migrate();
         if (applied.length === 0) process.stdout.write('No migrations to apply.\n');
         for (const name of applied) process.stdout.write(`Applying ${name}... OK\n`);
       } catch (error) {
@@ -29,10 +27,9 @@ export function registerDatabaseCommands(program: Command): void {
     .command('showmigrations')
     .description('list migrations, [X] when applied')
     .action(async () => {
-      const keygate = createKeygate(await commandConfig());
+      const keygate = await createForCommand();
       try {
-        const { migrations } = (await projectConfig()).config;
-        for (const migration of await listMigrations(keygate.database, migrations)) {
+        for (const migration of await listMigrations(keygate.database, keygate.migrations)) {
           process.stdout.write(`[${migration.executedAt ? 'X' : ' '}] ${migration.name}\n`);
         }
       } finally {

@@ -1,11 +1,10 @@
 // serve: run the HTTP server.
 import type { Command } from 'commander';
 import { configWarnings } from '../../config/index.js';
-import { createKeygate } from '../../keygate.js';
 import { projectResources } from '../../project/project-config.js';
 import { isWorker, parseWorkerCount, runPrimary } from '../../workers.js';
 import { CommandError } from '../io.js';
-import { commandConfig, openForCommand, projectConfig } from '../open.js';
+import { commandConfig, createForCommand, openForCommand, projectConfig } from '../open.js';
 
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
@@ -57,7 +56,7 @@ export function registerServeCommand(program: Command): void {
           process.exitCode = await runPrimary(options.workers);
           return;
         }
-        const keygate = isWorker() ? createKeygate(config) : await openForCommand(config);
+        const keygate = isWorker() ? await createForCommand(config) : await openForCommand(config);
         try {
           // Loaded here so that every other command starts without the HTTP stack.
           const { startServer } = await import('../../server.js');
