@@ -1,7 +1,15 @@
 // Schema migrations through Kysely's Migrator, from a fixed, ordered list compiled into keygate.
-import { Migrator, type Kysely, type Migration, type MigrationInfo, type MigrationResultSet } from 'kysely';
+import {
+  Migrator,
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationInfo,
+  type MigrationResultSet,
+  type RawBuilder,
+} from 'kysely';
 import type { Dialect, KeygateDatabase } from './keygate-database.js';
-import type { DialectMigration } from './migrations/column-types.js';
+import { primaryKey, timestampType, type DialectMigration } from './migrations/column-types.js';
 import { initial } from './migrations/0001-initial.js';
 import { loginFailures } from './migrations/0002-login-failures.js';
 import { sessions } from './migrations/0003-sessions.js';
@@ -23,10 +31,24 @@ const MIGRATIONS: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['0008-login-known-addresses', loginKnownAddresses],
 ];
 
-/** What a project's migration is told besides the database: which SQL dialect it runs on. */
+/** What a project's migration is told besides the database: the dialect and keygate's column types for it. */
 export interface AppMigrationContext {
   /** `sqlite` or `postgres`, for the few statements Kysely's schema builder does not abstract. */
   readonly dialect: Dialect;
+  /**
+   * An auto-numbered integer primary key as keygate's tables have it (AUTOINCREMENT on SQLite,
+   * an identity column on PostgreSQL): `.addColumn('id', 'integer', primaryKey)`.
+   */
+  readonly primaryKey: (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+  /**
+   * The column type of a model's `fields.dateTime()`: ISO text on SQLite, `timestamptz` on
+   * PostgreSQL (both read back as `2026-11-27T23:29:42.748410Z`).
+   */
+  readonly timestamp: RawBuilder<unknown>;
+}
+
+function migrationContext(dialect: Dialect): AppMigrationContext {
+  return { dialect, primaryKey: primaryKey(dialect), timestamp: timestampType(dialect) };
 }
 
 /** A project's own migration (from its keygate.config or `openKeygate({ migrations })`). */
@@ -78,8 +100,8 @@ async function migratorFor(database: KeygateDatabase, appMigrations: AppMigratio
   }
   for (const [name, migration] of Object.entries(appMigrations)) {
     migrations[`${APP_MIGRATION_PREFIX}${name}`] = {
-      up: (db) => migration.up(db, { dialect: database.dialect }),
-      ...(migration.down && { down: (db) => migration.down!(db, { dialect: database.dialect }) }),
+      up: (db) => migration.up(db, migrationContext(database.dialect)),
+      ...(migration.down && { down: (db) => migration.down!(db, migrationContext(database.dialect)) }),
     };
   }
   const hasAppMigrations = Object.keys(migrations).some((name) => name.startsWith(APP_MIGRATION_PREFIX));

@@ -15,10 +15,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const seen: string[] = [];
       const migrations: AppMigrations = {
         '0001-notes': {
-          async up(db, { dialect: told }) {
+          async up(db, { dialect: told, primaryKey, timestamp }) {
             seen.push(told);
-            const id = told === 'postgres' ? sql`id serial primary key` : sql`id integer primary key`;
-            await sql`create table notes (${id}, text text not null)`.execute(db);
+            await db.schema
+              .createTable('notes')
+              .addColumn('id', 'integer', primaryKey)
+              .addColumn('text', 'text', (c) => c.notNull())
+              .addColumn('created', timestamp, (c) => c.notNull())
+              .execute();
           },
         },
       };
@@ -50,7 +54,22 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           assert.deepEqual(seen, [dialect]);
           assert.equal((await app.inject({ url: '/readyz' })).statusCode, 200);
           assert.deepEqual(await keygate.migrate(), [], 'nothing left to apply');
-          await sql`insert into notes (text) values ('hello')`.execute(keygate.database.db);
+          const stamp = '2026-11-27T23:29:42.748410Z';
+          await sql`insert into notes (text, created) values ('a', ${stamp}), ('b', ${stamp})`.execute(
+            keygate.database.db,
+          );
+          const rows = await sql<{
+            id: number;
+            created: string;
+          }>`select id, created from notes order by id`.execute(keygate.database.db);
+          assert.deepEqual(
+            rows.rows.map((row) => [Number(row.id), row.created]),
+            [
+              [1, stamp],
+              [2, stamp],
+            ],
+            'ids are numbered; timestamps read back as written',
+          );
         } finally {
           await app.close();
         }
