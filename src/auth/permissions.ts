@@ -22,6 +22,11 @@ export interface PermissionRequest {
 export interface Permission {
   /** True when the request may proceed; a refusal is a 401 for an anonymous request, else a 403. */
   hasPermission(request: PermissionRequest): boolean;
+  /**
+   * DRF's `has_object_permission`: asked, after `hasPermission`, about the item a detail request
+   * (GET, PUT, PATCH, DELETE, and OPTIONS describing PUT) loaded. Absent means allowed.
+   */
+  hasObjectPermission?(request: PermissionRequest, object: unknown): boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -40,6 +45,32 @@ export const IsAuthenticatedOrReadOnly: Permission = {
   hasPermission: (request) => SAFE_METHODS.has(request.method) || request.user !== null,
 };
 
+/** Whether `object[field]` is the requesting user's id (a user-id column such as `owner`). */
+function owns(request: PermissionRequest, object: unknown, field: string): boolean {
+  if (request.user === null || typeof object !== 'object' || object === null) return false;
+  return (object as Record<string, unknown>)[field] === request.user.id;
+}
+
+/** Only the user whose id is in the item's `field` may use it (any authenticated user for lists). */
+export function isOwner(field = 'owner'): Permission {
+  return {
+    hasPermission: (request) => request.user !== null,
+    hasObjectPermission: (request, object) => owns(request, object, field),
+  };
+}
+
+/**
+ * DRF tutorial's IsOwnerOrReadOnly: anyone may read an item; only the user whose id is in its
+ * `field` may change or delete it. Pair it with IsAuthenticatedOrReadOnly for creation.
+ */
+export function isOwnerOrReadOnly(field = 'owner'): Permission {
+  return {
+    hasPermission: () => true,
+    hasObjectPermission: (request, object) =>
+      SAFE_METHODS.has(request.method) || owns(request, object, field),
+  };
+}
+
 /**
  * Runs the permissions in order, as DRF's `check_permissions`: a refusal is NotAuthenticated when
  * nobody authenticated, PermissionDenied otherwise.
@@ -47,6 +78,23 @@ export const IsAuthenticatedOrReadOnly: Permission = {
 export function checkPermissions(request: PermissionRequest, permissions: readonly Permission[]): void {
   for (const permission of permissions) {
     if (!permission.hasPermission(request)) {
+      if (request.user === null) throw new NotAuthenticated();
+      throw new PermissionDenied();
+    }
+  }
+}
+
+/**
+ * Asks each permission about `object`, as DRF's `check_object_permissions`: a refusal is
+ * NotAuthenticated when nobody authenticated, PermissionDenied otherwise.
+ */
+export function checkObjectPermissions(
+  request: PermissionRequest,
+  permissions: readonly Permission[],
+  object: unknown,
+): void {
+  for (const permission of permissions) {
+    if (permission.hasObjectPermission !== undefined && !permission.hasObjectPermission(request, object)) {
       if (request.user === null) throw new NotAuthenticated();
       throw new PermissionDenied();
     }

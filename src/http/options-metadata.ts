@@ -1,11 +1,12 @@
 // DRF's SimpleMetadata: what an OPTIONS request answers about a view.
 import type { FastifyRequest } from 'fastify';
-import { NotFound } from '../errors.js';
+import { ApiError } from '../errors.js';
 import type { ApiViewDefinition } from './api-view-definition.js';
 
 /**
  * DRF's SimpleMetadata.determine_metadata: name, description, renders, parses, then `actions` when
- * there are any (PUT only for an object that exists: determine_actions calls get_object()).
+ * there are any (PUT only for an object that exists and the user may change: determine_actions
+ * calls get_object(), and leaves PUT out on any API exception, a 404 or a refused permission).
  */
 export async function optionsMetadata(
   view: ApiViewDefinition,
@@ -36,7 +37,7 @@ async function found(
     await getObject(request, lookup);
     return true;
   } catch (error) {
-    if (error instanceof NotFound) return false;
+    if (error instanceof ApiError) return false;
     throw error;
   }
 }

@@ -1,4 +1,6 @@
-// DRF's LimitOffsetPagination: `?limit=&offset=`, absolute next/previous links.
+// DRF's LimitOffsetPagination (`?limit=&offset=`, absolute next/previous links) and the contract
+// every pagination class of a resource meets (see page-number-pagination.ts for the other one).
+import { Type, type TSchema } from 'typebox';
 import { removeQueryParam, replaceQueryParam } from './query-string.js';
 
 /** The page size when the client gives no usable `limit`. */
@@ -25,12 +27,24 @@ export function positiveInt(raw: unknown, strict: boolean): number | null {
   return value;
 }
 
-/** Reads `limit` and `offset` as DRF does: bad or missing values fall back to the defaults. */
-export function pageWindow(query: Readonly<Record<string, unknown>>): PageWindow {
-  const last = (value: unknown): unknown => (Array.isArray(value) ? value.at(-1) : value);
+/** A query parameter as Django's `QueryDict.get` reads it: the last value given. */
+export function lastValue(value: unknown): unknown {
+  return Array.isArray(value) ? value.at(-1) : value;
+}
+
+/**
+ * Reads `limit` and `offset` as DRF does: bad or missing values fall back to the defaults; a limit
+ * above `maxLimit` (when given) is cut to it.
+ */
+export function pageWindow(
+  query: Readonly<Record<string, unknown>>,
+  defaultLimit = DEFAULT_LIMIT,
+  maxLimit?: number,
+): PageWindow {
+  const limit = positiveInt(lastValue(query.limit), true);
   return {
-    limit: positiveInt(last(query.limit), true) ?? DEFAULT_LIMIT,
-    offset: positiveInt(last(query.offset), false) ?? 0,
+    limit: limit === null ? defaultLimit : maxLimit ? Math.min(limit, maxLimit) : limit,
+    offset: positiveInt(lastValue(query.offset), false) ?? 0,
   };
 }
 
@@ -63,4 +77,53 @@ export function previousLink(url: string, window: PageWindow): string | null {
 /** Assembles a page. */
 export function paginate<T>(url: string, window: PageWindow, count: number, results: readonly T[]): Page<T> {
   return { count, next: nextLink(url, window, count), previous: previousLink(url, window), results };
+}
+
+/** The items of one window and the count of all: what a repository's `page` answers. */
+export type PageFetch<T> = (window: PageWindow) => Promise<{ readonly count: number; readonly items: T[] }>;
+
+/**
+ * A resource's pagination class (DRF's BasePagination): it turns the request's query into windows
+ * (offset and limit, whatever the class, so repositories need not know it) and builds the body.
+ */
+export interface Pagination {
+  /** The page the query asks for, from the request's absolute `url`; throws NotFound for a bad page. */
+  paginate<T>(query: Readonly<Record<string, unknown>>, url: string, fetch: PageFetch<T>): Promise<Page<T>>;
+  /** The list's query parameters for OpenAPI (DRF's `get_schema_operation_parameters`), by name. */
+  readonly parameters: Readonly<Record<string, TSchema>>;
+  /** The parameters as the list's description names them, e.g. `?limit=&offset=`. */
+  readonly summary: string;
+}
+
+/** Options of {@link limitOffsetPagination}. */
+export interface LimitOffsetOptions {
+  /** The page size when the client gives no usable `limit` (DRF's `default_limit`; 100). */
+  readonly defaultLimit?: number;
+  /** The largest `limit` a client may ask for; larger ones are cut to it (DRF's `max_limit`). */
+  readonly maxLimit?: number;
+}
+
+/** DRF's LimitOffsetPagination: `?limit=&offset=`. The default pagination of a resource. */
+export function limitOffsetPagination(options: LimitOffsetOptions = {}): Pagination {
+  const defaultLimit = options.defaultLimit ?? DEFAULT_LIMIT;
+  const { maxLimit } = options;
+  return {
+    async paginate(query, url, fetch) {
+      const window = pageWindow(query, defaultLimit, maxLimit);
+      const { count, items } = await fetch(window);
+      return paginate(url, window, count, items);
+    },
+    parameters: {
+      limit: Type.Integer({
+        minimum: 1,
+        ...(maxLimit !== undefined && { maximum: maxLimit }),
+        description: `Number of results to return per page (default ${defaultLimit}).`,
+      }),
+      offset: Type.Integer({
+        minimum: 0,
+        description: 'The initial index from which to return the results.',
+      }),
+    },
+    summary: '?limit=&offset=',
+  };
 }

@@ -1,103 +1,32 @@
 // DRF's ModelViewSet + router registration: one definition gives the list and detail views.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessPolicy } from '../auth/access.js';
-import { checkPermissions } from '../auth/permissions.js';
-import { ApiError, NotFound, ValidationError, type FieldErrors } from '../errors.js';
+import { checkObjectPermissions, checkPermissions } from '../auth/permissions.js';
+import { ApiError, NotFound, ValidationError } from '../errors.js';
 import { absoluteUrl } from './absolute-url.js';
 import { registerApiView } from './api-view.js';
 import type { ApiViewDefinition } from './api-view-definition.js';
 import { PARSED_MEDIA_TYPES, requestData } from './body-parsers.js';
 import { parseMediaType } from './media-type.js';
 import { documentSchemas } from './openapi/components.js';
-import { resourceDocs, type ResourceSchemas } from './openapi/resource-doc.js';
-import { paginate, pageWindow, type PageWindow } from './pagination.js';
+import { listQuery } from './filters.js';
+import { resourceDocs } from './openapi/resource-doc.js';
+import { limitOffsetPagination } from './pagination.js';
 import { parsePk } from './primary-key.js';
 import type { Renderer, ViewCrumb } from './render.js';
+import type { ResourceDefinition, Validated, ValidationMode } from './resource-definition.js';
 import { compileJson, pageSchemaOf } from './schema-json.js';
 import { viewName } from './view-name.js';
 
-/** How a write is validated: all fields (POST, PUT) or only those given (PATCH). */
-export type ValidationMode = 'create' | 'update' | 'partial';
-
-/** A validation outcome, DRF's `serializer.is_valid()`. */
-export type Validated<Input> =
-  | {
-      /** The input is valid. */
-      readonly ok: true;
-      /** The input as the repository takes it. */
-      readonly value: Input;
-    }
-  | {
-      /** The input is not valid: answered with a 400. */
-      readonly ok: false;
-      /** The messages per field (DRF's `serializer.errors`). */
-      readonly errors: FieldErrors;
-    };
-
-/** The storage a resource needs; ids are positive integers. */
-export interface ResourceRepository<Item, Input> {
-  /** One page of the list, ordered by id, and how many items there are in all (best in one read). */
-  page(window: PageWindow): Promise<{
-    /** How many items there are in all. */
-    readonly count: number;
-    /** The items of the page. */
-    readonly items: Item[];
-  }>;
-  /** The item with this id, or undefined (a 404). */
-  get(id: number): Promise<Item | undefined>;
-  /** Stores a new item from validated input and returns it. */
-  create(input: Input): Promise<Item>;
-  /** Changes the given fields of an item; undefined when it does not exist (a 404). */
-  update(id: number, input: Partial<Input>): Promise<Item | undefined>;
-  /** Deletes an item; false when it did not exist (a 404). */
-  delete(id: number): Promise<boolean>;
-}
-
-/** DRF's SimpleMetadata description of one serializer field, for OPTIONS. */
-export type FieldMetadata = Readonly<Record<string, string | number | boolean>>;
-
-/** Everything that makes a resource: the ModelViewSet's attributes. */
-export interface ResourceDefinition<Item, Input> {
-  /** URL prefix, e.g. `product_api`: `/product_api/` and `/product_api/{id}/`. */
-  readonly prefix: string;
-  /** The model's verbose name, e.g. `Product` (the OpenAPI summaries say "Create a product"). */
-  readonly name: string;
-  /**
-   * The ModelViewSet's class name, e.g. the seed's `ProductModelViewSet`: DRF names the views after
-   * it, with the router's suffixes ("Product Model List", "Product Model Instance").
-   */
-  readonly viewset: string;
-  /** Who may use the resource: its authentication and permission classes. */
-  readonly access: AccessPolicy;
-  /** Where the items are stored. */
-  readonly repository: ResourceRepository<Item, Input>;
-  /** `form`: the body was a form (DRF's `html.is_html_input`), whose empty values can mean "not given". */
-  validate(
-    data: Readonly<Record<string, unknown>>,
-    mode: ValidationMode,
-    source: { readonly form: boolean },
-  ): Validated<Input | Partial<Input>>;
-  /** The item as the API shows it (the serializer's `to_representation`). */
-  represent(item: Item): Record<string, unknown>;
-  /** Field name -> SimpleMetadata field info, in field order. */
-  readonly fields: Readonly<Record<string, FieldMetadata>>;
-  /**
-   * TypeBox schemas: the item as returned (also the compact JSON writer's), the body POST and PUT
-   * accept and, optionally, PATCH's (else derived from the input: nothing required, no defaults).
-   * The OpenAPI document describes the resource's operations with them.
-   */
-  readonly schemas: ResourceSchemas;
-}
-
-/**
- * A resource, typed from its definition (its items and its validated input), ready for the keygate
- * plugin's `resources`: DRF's `ModelViewSet` registered on a router.
- */
-export function defineResource<Item, Input>(
-  definition: ResourceDefinition<Item, Input>,
-): ResourceDefinition<Item, Input> {
-  return definition;
-}
+export {
+  defineResource,
+  type FieldMetadata,
+  type ResourceDefinition,
+  type ResourceRepository,
+  type Validated,
+  type ValidationMode,
+  type ValidationSource,
+} from './resource-definition.js';
 
 function pythonTypeName(data: unknown): string {
   if (Array.isArray(data)) return 'list';
@@ -129,14 +58,14 @@ function isFormBody(request: FastifyRequest): boolean {
   return FORM_MEDIA_TYPES.has(`${mainType}/${subType}`);
 }
 
-/** The request's body validated for `mode`. */
-function validatedBody<Item, Input>(
+/** The request's body validated for `mode`, with the request's user for server-side values. */
+async function validatedBody<Item, Input>(
   request: FastifyRequest,
   resource: ResourceDefinition<Item, Input>,
   mode: ValidationMode,
-): Input | Partial<Input> {
+): Promise<Input | Partial<Input>> {
   const data = requireMapping(requestData(request));
-  return validated(resource.validate(data, mode, { form: isFormBody(request) }));
+  return validated(await resource.validate(data, mode, { form: isFormBody(request), user: request.user }));
 }
 
 function validated<Input>(result: Validated<Input>): Input {
@@ -171,6 +100,7 @@ export function registerResource<Item, Input>(
   base = '',
 ): string {
   const { repository, access } = resource;
+  const pagination = resource.pagination ?? limitOffsetPagination();
   const listUrl = `${base}/${resource.prefix}/`;
   const common: Pick<ApiViewDefinition, 'access' | 'renderers' | 'parses'> = {
     access,
@@ -191,21 +121,17 @@ export function registerResource<Item, Input>(
     url: listUrl,
     handlers: {
       async GET(request) {
-        const window = pageWindow(request.query as Record<string, unknown>);
-        const { count, items } = await repository.page(window);
-        return {
-          status: 200,
-          data: paginate(
-            absoluteUrl(request),
-            window,
-            count,
-            items.map((item) => resource.represent(item)),
-          ),
-          json: pageJson,
-        };
+        const query = request.query as Record<string, unknown>;
+        // The filters read the query first: a refused search is a 400 before any page is read.
+        const filters = listQuery(query, resource);
+        const data = await pagination.paginate(query, absoluteUrl(request), async (window) => {
+          const { count, items } = await repository.page(window, ...(filters ? [filters] : []));
+          return { count, items: items.map((item) => resource.represent(item)) };
+        });
+        return { status: 200, data, json: pageJson };
       },
       async POST(request) {
-        const input = validatedBody(request, resource, 'create') as Input;
+        const input = (await validatedBody(request, resource, 'create')) as Input;
         return { status: 201, data: resource.represent(await repository.create(input)), json: itemJson };
       },
     },
@@ -213,15 +139,17 @@ export function registerResource<Item, Input>(
     schemas: docs.list,
   });
 
-  const detail = async (request: FastifyRequest, lookup: string | undefined): Promise<Item> => {
+  // DRF's get_object(): the item or a 404, then check_object_permissions for `method`.
+  const getObject = async (request: FastifyRequest, lookup: string | undefined, method = request.method) => {
     const item = await repository.get(parsePk(lookup));
     if (item === undefined) throw new NotFound();
+    checkObjectPermissions({ method, user: request.user }, access.permissions, item);
     return item;
   };
   const write = async (request: FastifyRequest, lookup: string | undefined, mode: ValidationMode) => {
     const id = parsePk(lookup);
-    if ((await repository.get(id)) === undefined) throw new NotFound();
-    const input = validatedBody(request, resource, mode);
+    await getObject(request, lookup);
+    const input = await validatedBody(request, resource, mode);
     const updated = await repository.update(id, input);
     if (updated === undefined) throw new NotFound();
     return { status: 200, data: resource.represent(updated), json: itemJson };
@@ -235,18 +163,20 @@ export function registerResource<Item, Input>(
     handlers: {
       GET: async (request, lookup) => ({
         status: 200,
-        data: resource.represent(await detail(request, lookup)),
+        data: resource.represent(await getObject(request, lookup)),
         json: itemJson,
       }),
       PUT: (request, lookup) => write(request, lookup, 'update'),
       PATCH: (request, lookup) => write(request, lookup, 'partial'),
-      async DELETE(_request, lookup) {
+      async DELETE(request, lookup) {
+        await getObject(request, lookup);
         if (!(await repository.delete(parsePk(lookup)))) throw new NotFound();
         return { status: 204 };
       },
     },
     actions: (request) => (mayUse(request, access, 'PUT') ? { PUT: resource.fields } : undefined),
-    getObject: detail,
+    // SimpleMetadata.determine_actions runs get_object() on a copy of the request made a PUT.
+    getObject: (request, lookup) => getObject(request, lookup, 'PUT'),
     schemas: docs.detail,
   });
   return listUrl;

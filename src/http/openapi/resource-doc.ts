@@ -3,6 +3,8 @@ import { Type, type TSchema } from 'typebox';
 import { NotFound } from '../../errors.js';
 import { ErrorSchema, validationErrorSchema } from '../error-schemas.js';
 import type { ViewMethod } from '../api-view-definition.js';
+import { filterParameters, type ResourceFilters } from '../filters.js';
+import { limitOffsetPagination, type Pagination } from '../pagination.js';
 import { MAX_PK } from '../primary-key.js';
 import type { OperationDoc } from './operation-doc.js';
 import { pascalCase, resourceOperationId } from './operation-id.js';
@@ -18,10 +20,12 @@ export interface ResourceSchemas {
 }
 
 /** What the document needs of a resource definition. */
-export interface DocumentedResource {
+export interface DocumentedResource extends ResourceFilters {
   readonly prefix: string;
   readonly name: string;
   readonly schemas: ResourceSchemas;
+  /** The list's pagination class (default limit/offset, 100 a page). */
+  readonly pagination?: Pagination;
 }
 
 /**
@@ -86,15 +90,23 @@ function pageSchemaOf(item: TSchema, $id: string): TSchema {
   );
 }
 
-/** DRF's LimitOffsetPagination.get_schema_operation_parameters. */
-const PAGE_QUERY = Type.Object({
-  limit: Type.Optional(
-    Type.Integer({ minimum: 1, description: 'Number of results to return per page (default 100).' }),
-  ),
-  offset: Type.Optional(
-    Type.Integer({ minimum: 0, description: 'The initial index from which to return the results.' }),
-  ),
-});
+/**
+ * The list's query parameters: the pagination class's, then the filters' (DRF's AutoSchema adds
+ * each filter backend's and the paginator's `get_schema_operation_parameters`), all optional.
+ */
+function listQuerySchema(resource: DocumentedResource, pagination: Pagination): TSchema {
+  const parameters = { ...pagination.parameters, ...filterParameters(resource) };
+  return Type.Object(
+    Object.fromEntries(Object.entries(parameters).map(([name, schema]) => [name, Type.Optional(schema)])),
+  );
+}
+
+/** The list's description: its order and the parameters that choose the page. */
+function listDescription(resource: DocumentedResource, noun: string, pagination: Pagination): string {
+  const order = resource.ordering === undefined ? 'ordered by id' : 'ordered by `?ordering=` (then by id)';
+  const search = resource.search === undefined ? '' : ', those matching every `?search=` term';
+  return `One page of ${noun}s${search}, ${order} (\`${pagination.summary}\`).`;
+}
 
 /**
  * The operations of a resource as DRF's AutoSchema would describe its ModelViewSet: operationIds
@@ -110,6 +122,7 @@ export function resourceDocs(resource: DocumentedResource): ResourceDocs {
   const page = pageSchemaOf(item, `Paginated${model}List`);
   const fieldErrors = validationErrorSchema(`${model}ValidationError`, Object.keys(propertiesOf(input)));
   const noun = resource.name.toLowerCase();
+  const pagination = resource.pagination ?? limitOffsetPagination();
   const tags = [resource.prefix];
   const params = Type.Object({
     pk: Type.Integer({
@@ -144,9 +157,9 @@ export function resourceDocs(resource: DocumentedResource): ResourceDocs {
       GET: {
         operationId: resourceOperationId('list', model),
         summary: `List ${noun}s`,
-        description: `One page of ${noun}s, ordered by id (\`?limit=&offset=\`).`,
+        description: listDescription(resource, noun, pagination),
         tags,
-        query: PAGE_QUERY,
+        query: listQuerySchema(resource, pagination),
         usesDatabase: true,
         responses: { 200: { description: `A page of ${noun}s.`, schema: page } },
       },
