@@ -1,0 +1,112 @@
+// CharField, TextField and EmailField: DRF's CharField rules (blank, trim, str() of numbers) and accumulated validators.
+import { Type } from 'typebox';
+import * as pythonText from '../../fields/index.js';
+import { accept, refuse, type Checked, type CommonFieldOptions, type ModelField } from '../field.js';
+import { isDjangoEmail } from './email-validator.js';
+import { makeField } from './common.js';
+
+const { codePointLength, pythonNumberText, strip } = pythonText;
+
+/** Options of {@link char}, {@link text} and {@link email}. */
+export interface CharFieldOptions extends CommonFieldOptions<string> {
+  /** Django `max_length`: MaxLengthValidator, in code points as Python's `len`. */
+  readonly maxLength?: number;
+  /** DRF `min_length`: MinLengthValidator. */
+  readonly minLength?: number;
+  /** DRF `trim_whitespace` (default true): Python's `str.strip()` before the validators. */
+  readonly trim?: boolean;
+}
+
+/** The messages DRF's CharField and Django's validators give. */
+export const CHAR_MESSAGES = Object.freeze({
+  invalid: 'Not a valid string.',
+  blank: 'This field may not be blank.',
+  maxLength: (limit: number) => `Ensure this field has no more than ${limit} characters.`,
+  minLength: (limit: number) => `Ensure this field has at least ${limit} characters.`,
+  nullCharacters: 'Null characters are not allowed.',
+  surrogate: (unit: number) => `Surrogate characters are not allowed: U+${unit.toString(16).toUpperCase()}.`,
+  email: 'Enter a valid email address.',
+});
+
+function firstLoneSurrogate(text: string): number | undefined {
+  for (const ch of text) {
+    const unit = ch.charCodeAt(0);
+    if (ch.length === 1 && unit >= 0xd800 && unit <= 0xdfff) return unit;
+  }
+  return undefined;
+}
+
+/**
+ * DRF CharField.run_validation: `''` (or, trimmed, whitespace alone) is `''` when `allow_blank` with
+ * no validator run, else 'may not be blank'; then `to_internal_value` (str, int and float through
+ * Python's `str()`; bool and the rest refused), then every validator with messages accumulated
+ * (Field.run_validators): MaxLength, MinLength, ProhibitNullCharacters, ProhibitSurrogateCharacters,
+ * then EmailValidator for an EmailField (EmailField.__init__ appends it last).
+ */
+function parseChar(raw: unknown, options: CharFieldOptions, email: boolean): Checked<string> {
+  const trim = options.trim !== false;
+  if (raw === '' || (trim && typeof raw === 'string' && strip(raw) === '')) {
+    return options.blank === true ? accept('') : refuse(CHAR_MESSAGES.blank);
+  }
+  if (typeof raw !== 'string' && typeof raw !== 'number') return refuse(CHAR_MESSAGES.invalid);
+  const given = typeof raw === 'string' ? raw : pythonNumberText(raw);
+  const text = trim ? strip(given) : given;
+  const messages: string[] = [];
+  const length = codePointLength(text);
+  if (options.maxLength !== undefined && length > options.maxLength)
+    messages.push(CHAR_MESSAGES.maxLength(options.maxLength));
+  if (options.minLength !== undefined && length < options.minLength)
+    messages.push(CHAR_MESSAGES.minLength(options.minLength));
+  if (text.includes('\0')) messages.push(CHAR_MESSAGES.nullCharacters);
+  const surrogate = firstLoneSurrogate(text);
+  if (surrogate !== undefined) messages.push(CHAR_MESSAGES.surrogate(surrogate));
+  if (email && !isDjangoEmail(text)) messages.push(CHAR_MESSAGES.email);
+  return messages.length > 0 ? refuse(...messages) : accept(text);
+}
+
+function charLike(
+  kind: 'char' | 'text' | 'email',
+  type: string,
+  options: CharFieldOptions,
+): ModelField<string, CharFieldOptions> {
+  const limits: Record<string, number> = {};
+  if (options.minLength !== undefined) limits.min_length = options.minLength;
+  if (options.maxLength !== undefined) limits.max_length = options.maxLength;
+  const bounds = {
+    ...(options.maxLength !== undefined && { maxLength: options.maxLength }),
+    ...(kind === 'email' && { format: 'email' }),
+  };
+  return makeField<string, CharFieldOptions>({
+    kind,
+    options,
+    type,
+    limits,
+    allowBlank: options.blank === true,
+    parse: (raw) => parseChar(raw, options, kind === 'email'),
+    toColumn: (value) => value,
+    fromColumn: (stored) => String(stored),
+    represent: (value) => value,
+    output: () => Type.String(bounds),
+    input: () =>
+      Type.String({
+        ...bounds,
+        ...(options.minLength !== undefined && { minLength: options.minLength }),
+        ...(options.minLength === undefined && options.blank !== true && { minLength: 1 }),
+      }),
+  });
+}
+
+/** Django CharField -> DRF CharField (OPTIONS type `string`). */
+export function char(options: CharFieldOptions = {}): ModelField<string, CharFieldOptions> {
+  return charLike('char', 'string', options);
+}
+
+/** Django TextField -> DRF CharField shown as a textarea; no `max_length` unless given. */
+export function text(options: CharFieldOptions = {}): ModelField<string, CharFieldOptions> {
+  return charLike('text', 'string', options);
+}
+
+/** Django EmailField (`max_length` 254 by default) -> DRF EmailField (OPTIONS type `email`). */
+export function email(options: CharFieldOptions = {}): ModelField<string, CharFieldOptions> {
+  return charLike('email', 'email', { maxLength: 254, ...options });
+}
