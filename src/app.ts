@@ -13,7 +13,7 @@ import { serverCreationOptions } from './http/server-options.js';
 import { keygateApiInfo } from './api-info.js';
 import { productAdmin } from './products/product-admin.js';
 import { productResource } from './products/product-resource.js';
-import type { ResourceDefinition } from './http/resource.js';
+import type { ProjectResources } from './project/project-config.js';
 import type { Keygate } from './keygate.js';
 import { keygatePlugin } from './plugin/keygate-plugin.js';
 
@@ -29,8 +29,7 @@ export interface AppOptions {
    * The API resources (a project's keygate.config), served instead of the seed's Product API and
    * its admin section. Default: the seed's products.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly resources?: readonly ResourceDefinition<any, any>[];
+  readonly resources?: ProjectResources;
 }
 
 /** Builds the whole application; call `ready()` or `listen()` on the result. */

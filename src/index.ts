@@ -31,7 +31,10 @@ export {
   IsAdminUser,
   IsAuthenticated,
   IsAuthenticatedOrReadOnly,
+  isOwner,
+  isOwnerOrReadOnly,
   type Permission,
+  type PermissionRequest,
 } from './auth/permissions.js';
 
 export {
@@ -78,8 +81,55 @@ export {
   type ResourceRepository,
   type Validated,
   type ValidationMode,
+  type ValidationSource,
 } from './http/resource.js';
-export type { PageWindow } from './http/pagination.js';
+export {
+  limitOffsetPagination,
+  type LimitOffsetOptions,
+  type Page,
+  type PageFetch,
+  type PageWindow,
+  type Pagination,
+} from './http/pagination.js';
+export { pageNumberPagination, type PageNumberOptions } from './http/page-number-pagination.js';
+export type {
+  ListQuery,
+  OrderingOptions,
+  OrderTerm,
+  ResourceFilters,
+  SearchOptions,
+} from './http/filters.js';
+export { tableRepository, type TableRepositoryOptions, type TableRow } from './http/table-repository.js';
+
+export {
+  defineModel,
+  type AuthenticationClass,
+  type FieldName,
+  type FieldValue,
+  type Model,
+  type ModelAdminOptions,
+  type ModelDefinition,
+  type ModelItem,
+} from './model/define-model.js';
+export {
+  fields,
+  type BooleanFieldOptions,
+  type CharFieldOptions,
+  type DateTimeFieldOptions,
+  type DecimalFieldOptions,
+  type ForeignKeyOptions,
+  type IntegerFieldOptions,
+  type OwnerOptions,
+} from './model/fields/index.js';
+export type {
+  AnyModelField,
+  Checked,
+  CommonFieldOptions,
+  FieldContext,
+  FieldKind,
+  ModelField,
+} from './model/field.js';
+export type { ModelFields } from './model/serializer.js';
 export { nowTimestamp } from './time.js';
 /** Python's text rules as DRF's fields apply them (`str.strip()`, `len()`, `str.isdigit()`, `str()` of numbers). */
 export * as pythonText from './fields/index.js';

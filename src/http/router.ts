@@ -17,7 +17,11 @@ export class ApiRouter {
 
   /** Adds a resource (DRF's `router.register(prefix, viewset)`). */
   register<Item, Input>(resource: ResourceDefinition<Item, Input>): this {
-    this.#resources.push(resource);
+    // Two resources under one prefix would shadow each other's routes: refused at start-up.
+    if (this.#resources.some((registered) => registered.prefix === resource.prefix)) {
+      throw new Error(`two API resources have the prefix '${resource.prefix}'`);
+    }
+    this.#resources.push(resource as ResourceDefinition<unknown, unknown>);
     return this;
   }
 

@@ -24,6 +24,7 @@ import { registerOpenApi, type OpenApiOptions } from '../http/openapi.js';
 import { jsonRenderer, type Renderer } from '../http/render.js';
 import type { ResourceDefinition } from '../http/resource.js';
 import { ApiRouter } from '../http/router.js';
+import { isModel, type Model } from '../model/define-model.js';
 import { browsableApiRenderer } from '../html/browsable-api-renderer.js';
 import { registerStaticRoutes } from '../html/static-routes.js';
 import type { Keygate } from '../keygate.js';
@@ -119,8 +120,9 @@ export interface KeygatePluginOptions {
   readonly api?: {
     /** Path segments without a final slash; default none. */
     readonly prefix?: string;
-    /** The resources, from `defineResource`. */
-    readonly resources: readonly ResourceDefinition<unknown, unknown>[];
+    /** The resources: models (`defineModel`) and resources (`defineResource`). */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    readonly resources: readonly (ResourceDefinition<any, any> | Model<any>)[];
   };
   /**
    * Answer URLs no route matches as Django does (APPEND_SLASH's 301, DRF's 405 for another method
@@ -180,7 +182,9 @@ async function keygateRoutes(scope: FastifyInstance, options: KeygatePluginOptio
     options.browsableApi === true ? [jsonRenderer, browsableApiRenderer] : [jsonRenderer];
   if (options.api !== undefined && options.api.resources.length > 0) {
     const router = new ApiRouter();
-    for (const resource of options.api.resources) router.register(resource);
+    for (const resource of options.api.resources) {
+      router.register(isModel(resource) ? resource.resource(options.keygate) : resource);
+    }
     router.install(scope, renderers, scope.defaultAccess, prefixOf(options.api));
   }
   if (enabled(options.tokenEndpoints, true)) {

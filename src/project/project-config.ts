@@ -4,6 +4,7 @@ import { definitionOf, type SettingKey } from '../config/settings.js';
 import type { AppMigrations } from '../db/migrate.js';
 import type { ResourceDefinition } from '../http/resource.js';
 import type { Keygate } from '../keygate.js';
+import { isModel, type Model } from '../model/define-model.js';
 
 /** What a project's `keygate.config.ts` (or `.js`/`.mjs`) exports as its default. */
 export interface ProjectConfig {
@@ -13,6 +14,12 @@ export interface ProjectConfig {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly resources?: (keygate: Keygate) => readonly ResourceDefinition<any, any>[];
+  /**
+   * The project's models (`defineModel`): each one's API resource, served like `resources`, and
+   * its admin section. Their tables come from `migrations`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly models?: readonly Model<any>[];
   /**
    * The project's own Kysely migrations by name, applied in name order after keygate's by
    * `keygate migrate` (and by SQLite's automatic migration), recorded as `app:<name>`.
@@ -52,7 +59,7 @@ export class ProjectConfigError extends ConfigError {
   }
 }
 
-const KEYS: ReadonlySet<string> = new Set(['resources', 'migrations', 'settings']);
+const KEYS: ReadonlySet<string> = new Set(['models', 'resources', 'migrations', 'settings']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -74,6 +81,20 @@ function checkMigrations(value: unknown, file: string): void {
       throw new ProjectConfigError(file, field, 'down must be a function');
     }
   }
+}
+
+function checkModels(value: unknown, file: string): void {
+  if (!Array.isArray(value))
+    throw new ProjectConfigError(file, 'models', 'must be an array of models (defineModel)');
+  const prefixes = new Set<string>();
+  value.forEach((model: unknown, index) => {
+    const field = `models.${index}`;
+    if (!isModel(model)) throw new ProjectConfigError(file, field, 'is not a model (use defineModel({...}))');
+    const { prefix } = model.definition;
+    if (prefixes.has(prefix))
+      throw new ProjectConfigError(file, field, `a second model with the prefix '${prefix}'`);
+    prefixes.add(prefix);
+  });
 }
 
 /** Each setting checked as resolveConfig checks it; returns the values as Config holds them. */
@@ -119,31 +140,38 @@ export function checkProjectConfig(value: unknown, file: string): ProjectConfig 
     throw new ProjectConfigError(file, 'resources', 'must be a function (keygate) => [resources]');
   }
   if (value.migrations !== undefined) checkMigrations(value.migrations, file);
+  if (value.models !== undefined) checkModels(value.models, file);
   return Object.freeze({
+    ...(value.models !== undefined && { models: value.models as ProjectConfig['models'] }),
     ...(value.resources !== undefined && { resources: value.resources as ProjectConfig['resources'] }),
     ...(value.migrations !== undefined && { migrations: value.migrations as ProjectConfig['migrations'] }),
     ...(value.settings !== undefined && { settings: checkSettings(value.settings, file) }),
   });
 }
 
+/** What a project serves: its models, then its resources. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ProjectResources = readonly (ResourceDefinition<any, any> | Model<any>)[];
+
 /**
- * The project's resources for one server process: `config.resources(keygate)`, checked to be an
- * array; a throw or a wrong value is a ProjectConfigError naming `file` and `resources`.
+ * The project's API for one server process: its models, then `config.resources(keygate)`, checked
+ * to be an array (a throw or a wrong value is a ProjectConfigError naming `file` and `resources`).
+ * Undefined when the project defines neither (keygate then serves the seed's products).
  */
 export function projectResources(
   config: ProjectConfig,
   file: string | null,
   keygate: Keygate,
-): ReturnType<NonNullable<ProjectConfig['resources']>> | undefined {
-  if (config.resources === undefined || file === null) return undefined;
-  let resources: unknown;
+): ProjectResources | undefined {
+  if ((config.resources === undefined && config.models === undefined) || file === null) return undefined;
+  let resources: unknown = [];
   try {
-    resources = config.resources(keygate);
+    if (config.resources !== undefined) resources = config.resources(keygate);
   } catch (error) {
     throw new ProjectConfigError(file, 'resources', `threw: ${(error as Error).message ?? String(error)}`);
   }
   if (!Array.isArray(resources)) {
     throw new ProjectConfigError(file, 'resources', 'must return an array of resources (defineResource)');
   }
-  return resources as ReturnType<NonNullable<ProjectConfig['resources']>>;
+  return [...(config.models ?? []), ...(resources as ProjectResources)];
 }

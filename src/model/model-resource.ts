@@ -1,0 +1,104 @@
+// A model's API resource: the generic table repository, the ModelSerializer's validation and
+// representation, OPTIONS metadata and schemas, all from the model's fields.
+import { sql, type Kysely } from 'kysely';
+import { IsAuthenticated } from '../auth/permissions.js';
+import { TokenAuthentication } from '../auth/authentication.js';
+import { SessionAuthentication } from '../auth/session-authentication.js';
+import { NotAuthenticated } from '../errors.js';
+import type { KeygateDatabase } from '../db/keygate-database.js';
+import type { ResourceDefinition } from '../http/resource-definition.js';
+import { tableRepository, type TableRow } from '../http/table-repository.js';
+import type { Keygate } from '../keygate.js';
+import { authenticators, pascalCase, type ModelDefinition, type ModelItem } from './define-model.js';
+import type { FieldContext } from './field.js';
+import {
+  columnOf,
+  fieldSchemas,
+  fieldsMetadata,
+  savedValues,
+  toColumns,
+  validateData,
+  type ModelFields,
+} from './serializer.js';
+
+type Values = Readonly<Record<string, unknown>>;
+
+/** `exists(table, id)` for foreign keys: one indexed lookup (`user` is keygate's users table). */
+export function rowExists(database: KeygateDatabase): FieldContext['exists'] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = database.db as unknown as Kysely<any>;
+  return async (table, id) => {
+    const row = await db
+      .selectFrom(table === 'user' ? 'users' : table)
+      .select(sql<number>`1`.as('found'))
+      .where(sql.ref('id'), '=', id)
+      .executeTakeFirst();
+    return row !== undefined;
+  };
+}
+
+/** A stored row as the model's object: `id`, then each field's internal value by field name. */
+export function itemOf<Fields extends ModelFields>(fields: Fields, row: TableRow): ModelItem<Fields> {
+  const item: Record<string, unknown> = { id: Number(row.id) };
+  for (const [name, field] of Object.entries(fields))
+    item[name] = field.fromColumn(row[columnOf(name, field)]);
+  return item as ModelItem<Fields>;
+}
+
+/** The object as the API shows it (`to_representation`): `id` first, then the fields in order. */
+export function representItem(fields: ModelFields, item: Values): Record<string, unknown> {
+  const shown: Record<string, unknown> = { id: item.id };
+  for (const [name, field] of Object.entries(fields)) shown[name] = field.represent(item[name] ?? null);
+  return shown;
+}
+
+/** The model's resource on `keygate`. */
+export function modelResource<Fields extends ModelFields>(
+  definition: ModelDefinition<Fields>,
+  keygate: Keygate,
+): ResourceDefinition<ModelItem<Fields>, Values> {
+  const { fields } = definition;
+  const exists = rowExists(keygate.database);
+  const hasOwner = Object.values(fields).some((field) => field.kind === 'owner');
+  const columns = Object.fromEntries(
+    Object.entries(fields).map(([name, field]) => [name, columnOf(name, field)]),
+  );
+  const repository =
+    definition.repository?.(keygate) ??
+    tableRepository<ModelItem<Fields>, Values>({
+      database: keygate.database,
+      table: definition.table,
+      columns,
+      toItem: (row) => itemOf(fields, row),
+      toRow: (values) => toColumns(fields, values),
+    });
+  const typeName = pascalCase(definition.name);
+  const schemas = fieldSchemas(typeName, fields);
+  return {
+    prefix: definition.prefix,
+    name: definition.name,
+    viewset: definition.viewset ?? `${typeName}ViewSet`,
+    access: {
+      authentication: authenticators(
+        definition.authentication ?? [TokenAuthentication, SessionAuthentication],
+        keygate,
+      ),
+      permissions: definition.permissions ?? [IsAuthenticated],
+    },
+    repository,
+    ...(definition.pagination !== undefined && { pagination: definition.pagination }),
+    ...(definition.search !== undefined && { search: { fields: definition.search } }),
+    ...(definition.ordering !== undefined && { ordering: definition.ordering }),
+    async validate(data, mode, source) {
+      const context: FieldContext = { form: source.form, user: source.user, exists };
+      // An owner comes from the request: an anonymous create (a model that allows one) is refused.
+      if (mode === 'create' && source.user === null && hasOwner) throw new NotAuthenticated();
+      const result = await validateData(fields, data, mode, context);
+      if (!result.ok) return result;
+      return { ok: true, value: savedValues(fields, result.value, mode, context) };
+    },
+    represent: (item) => representItem(fields, item),
+    fields: fieldsMetadata(fields),
+    schemas,
+  };
+}
