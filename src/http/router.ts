@@ -21,7 +21,7 @@ export class ApiRouter {
     if (this.#resources.some((registered) => registered.prefix === resource.prefix)) {
       throw new Error(`two API resources have the prefix '${resource.prefix}'`);
     }
-    this.#resources.push(resource as ResourceDefinition<unknown, unknown>);
+    this.#resources.push(resource);
     return this;
   }
 

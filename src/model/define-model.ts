@@ -156,7 +156,7 @@ function checkDefinition(definition: ModelDefinition<ModelFields>): void {
     known('admin.listFilter', definition.admin.listFilter);
     known('admin.fields', definition.admin.fields);
   }
-  for (const [name, field] of Object.entries(definition.fields) as [string, AnyModelField][]) {
+  for (const [name, field] of Object.entries<AnyModelField | undefined>(definition.fields)) {
     if (!/^[A-Za-z_]\w*$/.test(name)) throw new TypeError(`${where}: field '${name}' is not an identifier`);
     if (typeof field?.parse !== 'function') throw new TypeError(`${where}: field '${name}' is not a field`);
   }
