@@ -18,9 +18,10 @@ export type DataValidation =
 const REQUIRED = 'This field is required.';
 const NULL = 'This field may not be null.';
 
-/** The column a field is stored in. */
+/** The column a field is stored in: its `column`, else its name (`<name>_id` for a relation, as Django's). */
 export function columnOf(name: string, field: AnyModelField): string {
-  return field.options.column ?? name;
+  const relation = field.kind === 'foreignKey' || field.kind === 'owner';
+  return field.options.column ?? (relation ? `${name}_id` : name);
 }
 
 /**

@@ -40,7 +40,8 @@ export function boolean(options: BooleanFieldOptions = {}): ModelField<boolean, 
     type: 'boolean',
     formAbsentValue: allowNull ? null : false,
     parse: (raw) => parseBoolean(raw, allowNull),
-    toColumn: (value) => (value ? 1 : 0),
+    // A `boolean` column on both databases (keygate's SQLite driver binds booleans as 1 and 0).
+    toColumn: (value) => value,
     fromColumn: (stored) =>
       stored === true || stored === 1 || stored === '1' || stored === 't' || stored === 1n,
     represent: (value) => value,

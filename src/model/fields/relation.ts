@@ -14,8 +14,11 @@ import { pythonInt } from './integer.js';
 
 /** Options of {@link foreignKey}. */
 export interface ForeignKeyOptions extends CommonFieldOptions<number> {
-  /** The related table: `'user'` for keygate's users, or an application table's name. */
-  readonly to: string;
+  /**
+   * The related model (`defineModel`), `'user'` for keygate's users, or a table's name. The column
+   * is `<field>_id` unless `column` says otherwise, as Django names it.
+   */
+  readonly to: string | { readonly definition: { readonly table: string } };
 }
 
 /** PrimaryKeyRelatedField's messages. */
@@ -61,7 +64,12 @@ export function foreignKey(options: ForeignKeyOptions): ModelField<number, Forei
     kind: 'foreignKey',
     options,
     type: 'field',
-    parse: (raw, context) => parsePrimaryKey(raw, options.to, context),
+    parse: (raw, context) =>
+      parsePrimaryKey(
+        raw,
+        typeof options.to === 'string' ? options.to : options.to.definition.table,
+        context,
+      ),
     toColumn: (value) => value,
     fromColumn: storedNumber,
     represent: (value) => value,
