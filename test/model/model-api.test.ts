@@ -10,6 +10,25 @@ import { inventoryMigrations, movements, warehouses } from './inventory-models.j
 const NOT_PROVIDED = '{"detail":"Authentication credentials were not provided."}';
 const FORBIDDEN = '{"detail":"You do not have permission to perform this action."}';
 
+/** An object as the API shows it (the fields the tests read). */
+interface Row {
+  readonly id: number;
+  readonly name: string;
+  readonly city: string;
+  readonly capacity: number;
+  readonly active: boolean;
+  readonly owner: number;
+  readonly created: string;
+  readonly warehouse: number;
+  readonly unit_cost: string;
+  readonly moved_at: string;
+}
+
+interface OpenApi {
+  readonly paths: Record<string, Record<string, { requestBody?: unknown }>>;
+  readonly components: { readonly schemas: Record<string, unknown> };
+}
+
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(
     `defineModel over HTTP [${dialect}]`,
@@ -59,7 +78,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       it('lists the models in the API root', async () => {
         const root = await send('GET', '/api/');
         assert.equal(root.statusCode, 200);
-        assert.deepEqual(Object.keys(root.json()), ['warehouses', 'movements']);
+        assert.deepEqual(Object.keys(root.json<object>()), ['warehouses', 'movements']);
       });
 
       it('refuses an anonymous write with DRF 401 and WWW-Authenticate: Token; reads are open', async () => {
@@ -69,7 +88,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         assert.equal(refused.headers['www-authenticate'], 'Token');
         const list = await send('GET', '/api/warehouses/');
         assert.equal(list.statusCode, 200);
-        assert.deepEqual(list.json(), { count: 0, next: null, previous: null, results: [] });
+        assert.deepEqual(list.json<unknown>(), { count: 0, next: null, previous: null, results: [] });
         const movementsList = await send('GET', '/api/movements/');
         assert.equal(movementsList.statusCode, 401);
       });
@@ -77,7 +96,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       it('creates with defaults, the owner from the token and the creation time', async () => {
         const created = await send('POST', '/api/warehouses/', 'alice', { name: '  North  ' });
         assert.equal(created.statusCode, 201, created.body);
-        const body = created.json();
+        const body = created.json<Row>();
         assert.deepEqual(Object.keys(body), ['id', 'name', 'city', 'capacity', 'active', 'owner', 'created']);
         assert.equal(body.name, 'North');
         assert.equal(body.city, '');
@@ -86,7 +105,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         assert.equal(body.owner, ids.alice);
         assert.match(body.created, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
         const fetched = await send('GET', `/api/warehouses/${body.id}/`);
-        assert.deepEqual(fetched.json(), body);
+        assert.deepEqual(fetched.json<unknown>(), body);
       });
 
       it("answers DRF's field errors, in field order", async () => {
@@ -129,7 +148,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       });
 
       it('lets only the owner change a warehouse; anyone may read it', async () => {
-        const mine = (await send('POST', '/api/warehouses/', 'alice', { name: 'East', city: 'Oslo' })).json();
+        const mine = (
+          await send('POST', '/api/warehouses/', 'alice', { name: 'East', city: 'Oslo' })
+        ).json<Row>();
         const url = `/api/warehouses/${mine.id}/`;
         const denied = await send('PATCH', url, 'bob', { capacity: 5 });
         assert.equal(denied.statusCode, 403);
@@ -138,12 +159,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         assert.equal((await send('GET', url, 'bob')).statusCode, 200);
         const changed = await send('PATCH', url, 'alice', { capacity: 5 });
         assert.equal(changed.statusCode, 200);
-        assert.equal(changed.json().capacity, 5);
-        assert.equal(changed.json().owner, ids.alice, 'the owner is not writable');
+        assert.equal(changed.json<Row>().capacity, 5);
+        assert.equal(changed.json<Row>().owner, ids.alice, 'the owner is not writable');
       });
 
       it('hides a movement from everyone but its owner (object permission), and stores decimals exactly', async () => {
-        const warehouse = (await send('POST', '/api/warehouses/', 'alice', { name: 'West' })).json();
+        const warehouse = (await send('POST', '/api/warehouses/', 'alice', { name: 'West' })).json<Row>();
         const created = await send('POST', '/api/movements/', 'alice', {
           warehouse: String(warehouse.id),
           sku: 'SKU-9',
@@ -152,7 +173,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           moved_at: '2026-12-06T10:00:00+01:00',
         });
         assert.equal(created.statusCode, 201, created.body);
-        const movement = created.json();
+        const movement = created.json<Row>();
         assert.equal(movement.warehouse, warehouse.id);
         assert.equal(movement.unit_cost, '19.90');
         assert.equal(movement.moved_at, '2026-12-06T09:00:00Z');
@@ -177,23 +198,24 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         }
         const bergen = await send('GET', '/api/warehouses/?search=bergen&ordering=-capacity');
         assert.deepEqual(
-          bergen.json().results.map((w: { name: string }) => w.name),
+          bergen.json<{ results: Row[] }>().results.map((w) => w.name),
           ['Alpha depot', 'Beta depot'],
         );
         const literal = await send('GET', '/api/warehouses/?search=100%25_');
         assert.deepEqual(
-          literal.json().results.map((w: { name: string }) => w.name),
+          literal.json<{ results: Row[] }>().results.map((w) => w.name),
           ['Gamma 100%_store'],
         );
         const byName = await send('GET', '/api/warehouses/');
-        const names = byName.json().results.map((w: { name: string }) => w.name);
+        const names = byName.json<{ results: Row[] }>().results.map((w) => w.name);
         assert.deepEqual(names, [...names].sort(), 'the default ordering is by name');
         assert.equal((await send('GET', '/api/warehouses/?page=9')).body, '{"detail":"Invalid page."}');
       });
 
       it('describes the fields in OPTIONS and the OpenAPI document', async () => {
         const options = await send('OPTIONS', '/api/movements/', 'alice');
-        const post = options.json().actions.POST;
+        const post = options.json<{ actions: { POST: Record<string, Record<string, unknown>> } }>().actions
+          .POST;
         assert.deepEqual(Object.keys(post), [
           'id',
           'warehouse',
@@ -211,11 +233,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           label: 'SKU',
           max_length: 32,
         });
-        assert.equal(post.owner.read_only, true);
-        const document = (await send('GET', '/openapi.json')).json();
+        assert.equal(post.owner?.read_only, true);
+        const document = (await send('GET', '/openapi.json')).json<OpenApi>();
         assert.ok(document.paths['/api/warehouses/'], 'the list is documented');
         assert.ok(document.components.schemas.StockMovement, 'the item schema is documented');
-        assert.ok(document.paths['/api/movements/'].post.requestBody, 'the body is documented');
+        assert.ok(document.paths['/api/movements/']?.post?.requestBody, 'the body is documented');
       });
     },
   );
