@@ -47,3 +47,22 @@ export {
   type Doomed,
 } from './deletion.js';
 export { flash, type FlashMessage } from './flash.js';
+export { modelAdmin } from './model-admin.js';
+export type {
+  AdminFormField,
+  AdminListColumn,
+  AdminListFilter,
+  AdminReadonlyField,
+  AnyDatabase,
+  AnyExpressionBuilder,
+  AnySelect,
+  AnyTransaction,
+  BeforeSave,
+  Condition,
+  ModelAdminDefinition,
+  ModelAdminEngine,
+  ParseContext,
+  ParsedField,
+  SaveContext,
+  Saved,
+} from './model-admin-types.js';

@@ -1,0 +1,243 @@
+// The engine's add and change forms: each field parsed from what was sent, errors beside it, then
+// the write, the section's hooks and the log entry in one transaction, and Django's redirects.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotFound, type FieldErrors } from '../errors.js';
+import type { User } from '../users/user.js';
+import { adminUser, field, formData, sendAdminPage } from './admin-page.js';
+import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
+import { allowOnly } from './model-admin.js';
+import type {
+  AdminFormField,
+  AnyTransaction,
+  ModelAdminDefinition,
+  ModelAdminEngine,
+  SaveContext,
+} from './model-admin-types.js';
+
+const REQUIRED = 'This field is required.';
+
+/** Registers `/<slug>/add/` and `/<slug>/:id/change/`. */
+export function registerModelForms<Row extends object>(
+  scope: FastifyInstance,
+  definition: ModelAdminDefinition<Row>,
+  engine: ModelAdminEngine<Row>,
+  idOf: (row: Row) => number,
+): void {
+  const { urls, crumbs, db } = engine;
+  const { singular, objectRepr } = definition;
+  const fields = definition.fields.filter((f) => f.when?.(scope) ?? true);
+  const readonly = definition.readonlyFields ?? [];
+  const idColumn = definition.idColumn ?? 'id';
+  const may = {
+    add: (user: User) => definition.hasAddPermission?.(user) ?? true,
+    change: (user: User, row?: Row) => definition.hasChangePermission?.(user, row) ?? true,
+  };
+
+  /** The form's fields filled with `values` (what was sent, or the row's), with the read-only ones. */
+  function formFields(
+    values: Readonly<Record<string, string>>,
+    row: Row | null,
+    editable: boolean,
+  ): FormField[] {
+    const shown = fields.map((f): FormField => {
+      const value = values[f.name] ?? '';
+      return {
+        name: f.name,
+        label: f.label,
+        kind: f.kind,
+        ...(f.kind === 'checkbox' ? { checked: value !== '' } : { value }),
+        ...(f.required === undefined ? {} : { required: f.required }),
+        ...f.widget,
+        ...(f.help === undefined ? {} : { help: f.help }),
+        ...(editable ? {} : { disabled: true }),
+      };
+    });
+    const fixed =
+      row === null
+        ? []
+        : readonly.map((f): FormField => ({
+            name: f.name,
+            label: f.label,
+            kind: 'text',
+            value: f.show(row),
+            disabled: true,
+            ...(f.help === undefined ? {} : { help: f.help }),
+          }));
+    return [...shown, ...fixed];
+  }
+
+  function valuesOf(row: Row): Record<string, string> {
+    return Object.fromEntries(fields.map((f) => [f.name, f.show(row)]));
+  }
+
+  function formPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    row: Row | null,
+    shown: readonly FormField[],
+    errors: FieldErrors = {},
+    status = 200,
+  ): FastifyReply {
+    const title = `${row === null ? 'Add' : 'Change'} ${singular}`;
+    const name = row === null ? null : objectRepr(row);
+    return sendAdminPage(
+      request,
+      reply,
+      'change-form',
+      { title, status, breadcrumbs: [...crumbs, { label: name ?? title }] },
+      {
+        form: {
+          action: request.url,
+          fields: withErrors(shown, errors),
+          nonFieldErrors: nonFieldErrors(shown, errors),
+          deleteHref: row === null ? null : urls.delete(idOf(row)),
+          moreButtons: true,
+        },
+        subtitle: name,
+        ...(row === null ? {} : definition.changeFormExtra?.(row)),
+      },
+    );
+  }
+
+  /** Each field parsed from the form: the column values, or the errors. */
+  function parse(
+    data: Readonly<Record<string, unknown>>,
+    adding: boolean,
+  ): { values: Record<string, unknown>; errors: FieldErrors } {
+    const values: Record<string, unknown> = {};
+    const errors: FieldErrors = {};
+    for (const f of fields) {
+      const raw = Object.hasOwn(data, f.name) ? field(data, f.name) : undefined;
+      const parsed =
+        raw === undefined && f.required === true && f.kind !== 'checkbox'
+          ? { errors: [REQUIRED] }
+          : f.parse(raw, { adding });
+      if (parsed === null) {
+        if (adding && f.default !== undefined) values[columnOf(f)] = f.default;
+      } else if ('errors' in parsed) errors[f.name] = [...parsed.errors];
+      else values[columnOf(f)] = parsed.value;
+    }
+    return { values, errors };
+  }
+
+  /** What was sent, as the form shows it again after an error. */
+  function sentValues(data: Readonly<Record<string, unknown>>): Record<string, string> {
+    return Object.fromEntries(
+      fields.filter((f) => Object.hasOwn(data, f.name)).map((f) => [f.name, field(data, f.name)]),
+    );
+  }
+
+  async function write(
+    trx: AnyTransaction,
+    values: Readonly<Record<string, unknown>>,
+    context: SaveContext<Row>,
+  ): Promise<{ row: Row; extra?: unknown } | { errors: FieldErrors } | undefined> {
+    const checked = await definition.beforeSave?.(values, context);
+    if (checked && 'errors' in checked) return checked;
+    const final = checked?.values ?? values;
+    if (context.row === undefined) {
+      if (definition.insert) return definition.insert(final, context);
+      const inserted = await trx
+        .insertInto(definition.table)
+        .values(final)
+        .returning(idColumn)
+        .executeTakeFirstOrThrow();
+      const [row] = await findIn(trx, [Number((inserted as Record<string, unknown>)[idColumn])]);
+      return row && { row };
+    }
+    const id = idOf(context.row);
+    if (Object.keys(final).length > 0) {
+      const updated = await trx
+        .updateTable(definition.table)
+        .set(final)
+        .where(idColumn, '=', id)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) return undefined;
+    }
+    const [row] = await findIn(trx, [id]);
+    return row && { row };
+  }
+
+  /** The rows with these ids, read inside `trx` (what a write made, before it commits). */
+  async function findIn(trx: AnyTransaction, ids: readonly number[]): Promise<Row[]> {
+    const from = definition.from?.(trx) ?? trx.selectFrom(definition.table);
+    return (await from
+      .select(definition.columns as string[])
+      .where(definition.idReference ?? idColumn, 'in', ids)
+      .execute()) as Row[];
+  }
+
+  async function save(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    before: Row | null,
+  ): Promise<FastifyReply> {
+    const data = formData(request);
+    const user = adminUser(request);
+    const adding = before === null;
+    const { values, errors } = parse(data, adding);
+    const failed = (found: FieldErrors) =>
+      formPage(request, reply, before, formFields(sentValues(data), before, true), found);
+    if (Object.keys(errors).length > 0) return failed(errors);
+    const shownBefore = before === null ? {} : valuesOf(before);
+    const outcome = await db.transaction().execute(async (trx) => {
+      const context: SaveContext<Row> = { user, trx, ...(before === null ? {} : { row: before }) };
+      const written = await write(trx, values, context);
+      if (written === undefined || 'errors' in written) return written;
+      const { row } = written;
+      let message: string | undefined;
+      if (!adding) {
+        const after = valuesOf(row);
+        const changed = fields.map((f) => f.name).filter((name) => shownBefore[name] !== after[name]);
+        message = changed.length === 0 ? 'No fields changed.' : `Changed ${changed.join(', ')}.`;
+      }
+      await engine.record(trx, user, row, adding ? 'added' : 'changed', message);
+      const extra = written.extra ?? (await definition.afterSave?.(row, context));
+      return { row, extra };
+    });
+    if (outcome === undefined) throw new NotFound();
+    if ('errors' in outcome) return failed(outcome.errors);
+    const { row, extra } = outcome;
+    const message = `The ${singular} “${objectRepr(row)}” was ${adding ? 'added' : 'changed'} successfully.`;
+    const answered = definition.respondToSave?.(request, reply, { row, adding, message, extra });
+    if (answered) return answered;
+    return afterSave(
+      reply,
+      data,
+      { list: urls.list, change: urls.change(idOf(row)), add: urls.add },
+      message,
+    );
+  }
+
+  scope.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: `/${definition.slug}/add/`,
+    schema: { hide: true },
+    async handler(request, reply) {
+      allowOnly(may.add(adminUser(request)));
+      if (request.method === 'POST') return save(request, reply, null);
+      const initial = Object.fromEntries(
+        fields.flatMap((f) => (f.initial === undefined ? [] : [[f.name, f.initial]])),
+      );
+      return formPage(request, reply, null, formFields(initial, null, true));
+    },
+  });
+
+  scope.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: `/${definition.slug}/:id/change/`,
+    schema: { hide: true },
+    async handler(request, reply) {
+      const row = await engine.rowOf(request);
+      const editable = may.change(adminUser(request), row);
+      if (request.method !== 'POST')
+        return formPage(request, reply, row, formFields(valuesOf(row), row, editable));
+      allowOnly(editable);
+      return save(request, reply, row);
+    },
+  });
+}
+
+function columnOf<Row>(f: AdminFormField<Row>): string {
+  return f.column ?? f.name;
+}
