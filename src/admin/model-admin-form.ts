@@ -1,11 +1,10 @@
 // The engine's add and change forms: each field parsed from what was sent, errors beside it, then
 // the write, the section's hooks and the log entry in one transaction, and Django's redirects.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NotFound, type FieldErrors } from '../errors.js';
+import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
-import { adminUser, field, formData, sendAdminPage } from './admin-page.js';
+import { adminUser, allowOnly, field, formData, sendAdminPage } from './admin-page.js';
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
-import { allowOnly } from './model-admin.js';
 import type {
   AdminFormField,
   AnyTransaction,
@@ -83,7 +82,7 @@ export function registerModelForms<Row extends object>(
     return sendAdminPage(
       request,
       reply,
-      'change-form',
+      row === null ? (definition.addTemplate ?? 'change-form') : 'change-form',
       { title, status, breadcrumbs: [...crumbs, { label: name ?? title }] },
       {
         form: {
@@ -94,16 +93,17 @@ export function registerModelForms<Row extends object>(
           moreButtons: true,
         },
         subtitle: name,
-        ...(row === null ? {} : definition.changeFormExtra?.(row)),
+        ...definition.formExtra?.(row),
       },
     );
   }
 
-  /** Each field parsed from the form: the column values, or the errors. */
-  function parse(
+  /** Each field parsed from the form, in order: the column values, or the errors. */
+  async function parse(
     data: Readonly<Record<string, unknown>>,
     adding: boolean,
-  ): { values: Record<string, unknown>; errors: FieldErrors } {
+    user: User,
+  ): Promise<{ values: Record<string, unknown>; errors: FieldErrors }> {
     const values: Record<string, unknown> = {};
     const errors: FieldErrors = {};
     for (const f of fields) {
@@ -111,7 +111,7 @@ export function registerModelForms<Row extends object>(
       const parsed =
         raw === undefined && f.required === true && f.kind !== 'checkbox'
           ? { errors: [REQUIRED] }
-          : f.parse(raw, { adding });
+          : await f.parse(raw, { adding, user });
       if (parsed === null) {
         if (adding && f.default !== undefined) values[columnOf(f)] = f.default;
       } else if ('errors' in parsed) errors[f.name] = [...parsed.errors];
@@ -136,7 +136,11 @@ export function registerModelForms<Row extends object>(
     if (checked && 'errors' in checked) return checked;
     const final = checked?.values ?? values;
     if (context.row === undefined) {
-      if (definition.insert) return definition.insert(final, context);
+      if (definition.insert) {
+        const { id, extra } = await definition.insert(final, context);
+        const [row] = await findIn(trx, [id]);
+        return row && { row, extra };
+      }
       const inserted = await trx
         .insertInto(definition.table)
         .values(final)
@@ -167,6 +171,16 @@ export function registerModelForms<Row extends object>(
       .execute()) as Row[];
   }
 
+  /** Runs `work` in a transaction; a ValidationError it throws is answered, for the form to show. */
+  async function inTransaction<T>(work: (trx: AnyTransaction) => Promise<T>): Promise<T | ValidationError> {
+    try {
+      return await db.transaction().execute(work);
+    } catch (error) {
+      if (error instanceof ValidationError) return error;
+      throw error;
+    }
+  }
+
   async function save(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -175,12 +189,12 @@ export function registerModelForms<Row extends object>(
     const data = formData(request);
     const user = adminUser(request);
     const adding = before === null;
-    const { values, errors } = parse(data, adding);
+    const { values, errors } = await parse(data, adding, user);
     const failed = (found: FieldErrors) =>
       formPage(request, reply, before, formFields(sentValues(data), before, true), found);
     if (Object.keys(errors).length > 0) return failed(errors);
     const shownBefore = before === null ? {} : valuesOf(before);
-    const outcome = await db.transaction().execute(async (trx) => {
+    const outcome = await inTransaction(async (trx) => {
       const context: SaveContext<Row> = { user, trx, ...(before === null ? {} : { row: before }) };
       const written = await write(trx, values, context);
       if (written === undefined || 'errors' in written) return written;
@@ -196,6 +210,7 @@ export function registerModelForms<Row extends object>(
       return { row, extra };
     });
     if (outcome === undefined) throw new NotFound();
+    if (outcome instanceof ValidationError) return failed(outcome.fields);
     if ('errors' in outcome) return failed(outcome.errors);
     const { row, extra } = outcome;
     const message = `The ${singular} “${objectRepr(row)}” was ${adding ? 'added' : 'changed'} successfully.`;
@@ -230,6 +245,8 @@ export function registerModelForms<Row extends object>(
     async handler(request, reply) {
       const row = await engine.rowOf(request);
       const editable = may.change(adminUser(request), row);
+      if (request.method !== 'POST' && definition.changeView)
+        return definition.changeView(request, reply, row);
       if (request.method !== 'POST')
         return formPage(request, reply, row, formFields(valuesOf(row), row, editable));
       allowOnly(editable);

@@ -2,7 +2,7 @@
 // query, the rows and the page (with the "delete selected" action).
 import type { FastifyInstance } from 'fastify';
 import type { User } from '../users/user.js';
-import { adminUser } from './admin-page.js';
+import { adminUser, allowOnly } from './admin-page.js';
 import {
   readListParams,
   sendChangeList,
@@ -11,7 +11,6 @@ import {
   type Row as ListRow,
 } from './change-list.js';
 import { handleListAction, type Deleter } from './deletion.js';
-import { allowOnly } from './model-admin.js';
 import type {
   AdminListColumn,
   AnySelect,
@@ -66,7 +65,7 @@ export function registerModelList<Row extends object>(
     schema: { hide: true },
     async handler(request, reply) {
       const user = adminUser(request);
-      allowOnly(may(user));
+      allowOnly(may(user), definition.permissionDeniedMessage);
       if (request.method === 'POST') return handleListAction(request, reply, deleter, crumbs);
       const params = readListParams(request.query, spec);
       const now = new Date();

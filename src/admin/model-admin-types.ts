@@ -67,7 +67,13 @@ export type ParsedField =
 export interface ParseContext {
   /** True on the add form, false on a change form. */
   readonly adding: boolean;
+  /** The admin user submitting the form. */
+  readonly user: User;
 }
+
+/** A field's widget attributes, passed to the template with the field. */
+export type FieldWidget = Pick<FormField, 'maxlength' | 'inputmode' | 'autocomplete'> &
+  Readonly<Record<string, string | number | undefined>>;
 
 /** One editable field of the add and change forms (Django's form field for a model field). */
 export interface AdminFormField<Row> {
@@ -86,8 +92,11 @@ export interface AdminFormField<Row> {
    * runs (except a checkbox, which a form leaves out when unchecked).
    */
   readonly required?: boolean;
-  /** Attributes the browser checks; the server validates regardless, in `parse`. */
-  readonly widget?: Pick<FormField, 'maxlength' | 'inputmode' | 'autocomplete'>;
+  /**
+   * Widget attributes (maxlength, inputmode, autocomplete, or what a section's own template reads);
+   * the browser checks them, the server validates regardless, in `parse`.
+   */
+  readonly widget?: FieldWidget;
   /** The add form's starting text (for a checkbox: `'on'` starts checked). */
   readonly initial?: string;
   /** The column value a new row gets when `parse` leaves the field out (the model's default). */
@@ -98,7 +107,7 @@ export interface AdminFormField<Row> {
    * The raw value sent (the last one of a repeated field; a checkbox's value or undefined when
    * unchecked; undefined for a field the form did not send) parsed and validated to a column value.
    */
-  readonly parse: (raw: string | undefined, context: ParseContext) => ParsedField;
+  readonly parse: (raw: string | undefined, context: ParseContext) => ParsedField | Promise<ParsedField>;
   /** Whether the field is on the form in this app; default yes. */
   readonly when?: (scope: FastifyInstance) => boolean;
 }
@@ -208,13 +217,14 @@ export interface ModelAdminDefinition<Row extends object> {
   /** Runs in the save's transaction after the write and the log entry; its answer reaches `respondToSave`. */
   readonly afterSave?: (row: Row, context: SaveContext<Row>) => unknown;
   /**
-   * Instead of the write itself (for rows a service creates, e.g. with a secret issued once): makes
-   * the row inside `trx` and answers it with whatever `respondToSave` needs as `extra`.
+   * Instead of the INSERT itself (for rows a service creates, e.g. with a secret issued once): makes
+   * the row inside `trx`; answers its id and whatever `respondToSave` needs as `extra`. A
+   * ValidationError it throws is shown on the form.
    */
   readonly insert?: (
     values: Readonly<Record<string, unknown>>,
     context: SaveContext<Row>,
-  ) => Promise<{ readonly row: Row; readonly extra?: unknown }>;
+  ) => Promise<{ readonly id: number; readonly extra?: unknown }>;
   /**
    * Answers a successful save itself (e.g. a page showing a key the one time it exists); null
    * leaves it to the engine (a message and Django's redirect for the button pressed).
@@ -228,8 +238,14 @@ export interface ModelAdminDefinition<Row extends object> {
   readonly deleteRelated?: (ids: readonly number[]) => Promise<ReadonlyMap<number, readonly string[]>>;
   /** Deletes the rows inside `trx` instead of a plain DELETE; answers those that went. */
   readonly delete?: (rows: readonly Row[], trx: AnyTransaction) => Promise<readonly Row[]>;
-  /** Extra template data for the change form of `row` (links above it, a script). */
-  readonly changeFormExtra?: (row: Row) => Readonly<Record<string, unknown>>;
+  /** Extra template data for the add form (null) or the change form of `row` (links, scripts). */
+  readonly formExtra?: (row: Row | null) => Readonly<Record<string, unknown>>;
+  /** The add form's template under `admin/`, for a form the generic `change-form` cannot show. */
+  readonly addTemplate?: string;
+  /** Answers the change page's GET itself (a page of its own, e.g. read-only with actions). */
+  readonly changeView?: (request: FastifyRequest, reply: FastifyReply, row: Row) => FastifyReply;
+  /** The 403's detail when a permission hook refuses; default DRF's generic one. */
+  readonly permissionDeniedMessage?: string;
   /** More routes of the section (pages beyond list/add/change/delete), under `/<slug>/`. */
   readonly extraRoutes?: (scope: FastifyInstance, engine: ModelAdminEngine<Row>) => void;
 }

@@ -1,31 +1,33 @@
 // The generic admin engine (Django's ModelAdmin): a section's definition in, its change list, add
 // and change forms, delete pages and log entries out. Sections declare; this file acts.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { NotFound, PermissionDenied } from '../errors.js';
+import { NotFound } from '../errors.js';
 import type { User } from '../users/user.js';
-import { adminUser, objectId } from './admin-page.js';
+import { adminUser, allowOnly, objectId } from './admin-page.js';
 import { sectionUrls, type AdminContext, type AdminSection } from './admin-section.js';
 import { registerDeletePage, type Deleter } from './deletion.js';
 import { registerModelForms } from './model-admin-form.js';
 import { registerModelList } from './model-admin-list.js';
 import type { AnyDatabase, ModelAdminDefinition, ModelAdminEngine } from './model-admin-types.js';
 
-/** Turns a section's definition into the section the admin site registers. */
-export function modelAdmin<Row extends object>(definition: ModelAdminDefinition<Row>): AdminSection {
+/**
+ * Turns a section's definition into the section the admin site registers. `configure`, when given,
+ * completes the definition when the section is registered, from the app (its services and
+ * settings: hooks that need them, columns a setting adds) and the site's root.
+ */
+export function modelAdmin<Row extends object>(
+  definition: ModelAdminDefinition<Row>,
+  configure?: (scope: FastifyInstance, context: AdminContext) => Partial<ModelAdminDefinition<Row>>,
+): AdminSection {
   return {
     slug: definition.slug,
     name: definition.name,
     contentType: definition.contentType,
     app: definition.app,
     register(scope, context) {
-      registerModelAdmin(scope, context, definition);
+      registerModelAdmin(scope, context, { ...definition, ...configure?.(scope, context) });
     },
   };
-}
-
-/** Denies (403) unless `allowed`. */
-export function allowOnly(allowed: boolean): void {
-  if (!allowed) throw new PermissionDenied();
 }
 
 function registerModelAdmin<Row extends object>(
@@ -64,7 +66,7 @@ function registerModelAdmin<Row extends object>(
       const id = objectId((request.params as { id?: string }).id);
       const [row] = id === null ? [] : await engine.find([id]);
       if (row === undefined) throw new NotFound();
-      allowOnly(may.view(adminUser(request), row));
+      allowOnly(may.view(adminUser(request), row), definition.permissionDeniedMessage);
       return row;
     },
     async record(trx, actor, row, action, message) {
@@ -85,7 +87,10 @@ function registerModelAdmin<Row extends object>(
     listPath: urls.list,
     async load(ids, actor) {
       const rows = await engine.find(ids);
-      allowOnly(rows.every((row) => may.delete(actor, row)));
+      allowOnly(
+        rows.every((row) => may.delete(actor, row)),
+        definition.permissionDeniedMessage,
+      );
       const related = rows.length === 0 ? undefined : await definition.deleteRelated?.(rows.map(idOf));
       return rows.map((row) => ({
         id: idOf(row),
@@ -97,7 +102,10 @@ function registerModelAdmin<Row extends object>(
     async deleteAll(actor, doomed) {
       // Checked again on fresh rows: a row may have changed since the confirmation page.
       const rows = await engine.find(doomed.map((item) => item.id));
-      allowOnly(rows.every((row) => may.delete(actor, row)));
+      allowOnly(
+        rows.every((row) => may.delete(actor, row)),
+        definition.permissionDeniedMessage,
+      );
       return db.transaction().execute(async (trx) => {
         const deleted = definition.delete
           ? await definition.delete(rows, trx)
