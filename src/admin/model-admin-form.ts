@@ -5,6 +5,7 @@ import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
 import { adminUser, allowOnly, field, formData, sendAdminPage } from './admin-page.js';
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
+import { rowWriter } from './model-admin-save.js';
 import type {
   AdminFormField,
   AnyTransaction,
@@ -23,10 +24,10 @@ export function registerModelForms<Row extends object>(
   idOf: (row: Row) => number,
 ): void {
   const { urls, crumbs, db } = engine;
+  const write = rowWriter(definition, idOf);
   const { singular, objectRepr } = definition;
   const fields = definition.fields.filter((f) => f.when?.(scope) ?? true);
   const readonly = definition.readonlyFields ?? [];
-  const idColumn = definition.idColumn ?? 'id';
   const may = {
     add: (user: User) => definition.hasAddPermission?.(user) ?? true,
     change: (user: User, row?: Row) => definition.hasChangePermission?.(user, row) ?? true,
@@ -125,50 +126,6 @@ export function registerModelForms<Row extends object>(
     return Object.fromEntries(
       fields.filter((f) => Object.hasOwn(data, f.name)).map((f) => [f.name, field(data, f.name)]),
     );
-  }
-
-  async function write(
-    trx: AnyTransaction,
-    values: Readonly<Record<string, unknown>>,
-    context: SaveContext<Row>,
-  ): Promise<{ row: Row; extra?: unknown } | { errors: FieldErrors } | undefined> {
-    const checked = await definition.beforeSave?.(values, context);
-    if (checked && 'errors' in checked) return checked;
-    const final = checked?.values ?? values;
-    if (context.row === undefined) {
-      if (definition.insert) {
-        const { id, extra } = await definition.insert(final, context);
-        const [row] = await findIn(trx, [id]);
-        return row && { row, extra };
-      }
-      const inserted = await trx
-        .insertInto(definition.table)
-        .values(final)
-        .returning(idColumn)
-        .executeTakeFirstOrThrow();
-      const [row] = await findIn(trx, [Number((inserted as Record<string, unknown>)[idColumn])]);
-      return row && { row };
-    }
-    const id = idOf(context.row);
-    if (Object.keys(final).length > 0) {
-      const updated = await trx
-        .updateTable(definition.table)
-        .set(final)
-        .where(idColumn, '=', id)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) return undefined;
-    }
-    const [row] = await findIn(trx, [id]);
-    return row && { row };
-  }
-
-  /** The rows with these ids, read inside `trx` (what a write made, before it commits). */
-  async function findIn(trx: AnyTransaction, ids: readonly number[]): Promise<Row[]> {
-    const from = definition.from?.(trx) ?? trx.selectFrom(definition.table);
-    return (await from
-      .select(definition.columns as string[])
-      .where(definition.idReference ?? idColumn, 'in', ids)
-      .execute()) as Row[];
   }
 
   /** Runs `work` in a transaction; a ValidationError it throws is answered, for the form to show. */
