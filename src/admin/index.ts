@@ -49,7 +49,9 @@ export {
 export { flash, type FlashMessage } from './flash.js';
 export { modelAdmin } from './model-admin.js';
 export type {
+  AdminField,
   AdminFormField,
+  Cleaned,
   AdminListColumn,
   AdminListFilter,
   AdminReadonlyField,

@@ -1,12 +1,13 @@
 // The engine's add and change forms: each field parsed from what was sent, errors beside it, then
 // the write, the section's hooks and the log entry in one transaction, and Django's redirects.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
+import { DoesNotExist, NotFound, ValidationError, type FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
 import { adminUser, allowOnly, field, formData, sendAdminPage } from './admin-page.js';
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
 import { rowWriter } from './model-admin-save.js';
 import type {
+  AdminField,
   AdminFormField,
   AnyTransaction,
   ModelAdminDefinition,
@@ -24,50 +25,66 @@ export function registerModelForms<Row extends object>(
   idOf: (row: Row) => number,
 ): void {
   const { urls, crumbs, db } = engine;
-  const write = rowWriter(definition, idOf);
   const { singular, objectRepr } = definition;
-  const fields = definition.fields.filter((f) => f.when?.(scope) ?? true);
-  const readonly = definition.readonlyFields ?? [];
+  const write = rowWriter(definition, idOf);
+  const shownHere = <F extends { readonly when?: (scope: FastifyInstance) => boolean }>(f: F) =>
+    f.when?.(scope) ?? true;
+  const changeFields: readonly AdminField<Row>[] = definition.fields.filter(
+    (f) => f.readonly === true || shownHere(f),
+  );
+  const addFields: readonly AdminFormField<Row>[] = (
+    definition.addFields ?? definition.fields.filter((f): f is AdminFormField<Row> => f.readonly !== true)
+  ).filter(shownHere);
   const may = {
     add: (user: User) => definition.hasAddPermission?.(user) ?? true,
     change: (user: User, row?: Row) => definition.hasChangePermission?.(user, row) ?? true,
+    delete: (user: User, row?: Row) => definition.hasDeletePermission?.(user, row) ?? true,
   };
+  /** The editable fields of the form for `row` (the add form's for null) that `user` may edit. */
+  const editableFields = (user: User, row: Row | null): AdminFormField<Row>[] =>
+    (row === null ? addFields : changeFields).filter(
+      (f): f is AdminFormField<Row> => f.readonly !== true && (f.editable?.(user, row ?? undefined) ?? true),
+    );
 
-  /** The form's fields filled with `values` (what was sent, or the row's), with the read-only ones. */
+  /** The form's fields filled with `values` (what was sent, or the row's); disabled unless editable. */
   function formFields(
     values: Readonly<Record<string, string>>,
     row: Row | null,
+    user: User,
     editable: boolean,
   ): FormField[] {
-    const shown = fields.map((f): FormField => {
-      const value = values[f.name] ?? '';
+    return (row === null ? addFields : changeFields).map((f): FormField => {
+      const help = f.help === undefined ? {} : { help: f.help };
+      if (f.readonly === true) {
+        return {
+          name: f.name,
+          label: f.label,
+          kind: 'text',
+          value: row === null ? '' : f.show(row),
+          disabled: true,
+          ...help,
+        };
+      }
+      const open = editable && (f.editable?.(user, row ?? undefined) ?? true);
+      const value = open || row === null ? (values[f.name] ?? '') : f.show(row);
       return {
         name: f.name,
         label: f.label,
         kind: f.kind,
-        ...(f.kind === 'checkbox' ? { checked: value !== '' } : { value }),
+        ...(f.kind === 'checkbox'
+          ? { checked: value !== '' && value !== 'false' && value !== '0' }
+          : { value }),
         ...(f.required === undefined ? {} : { required: f.required }),
         ...f.widget,
-        ...(f.help === undefined ? {} : { help: f.help }),
-        ...(editable ? {} : { disabled: true }),
+        ...help,
+        ...(open ? {} : { disabled: true }),
       };
     });
-    const fixed =
-      row === null
-        ? []
-        : readonly.map((f): FormField => ({
-            name: f.name,
-            label: f.label,
-            kind: 'text',
-            value: f.show(row),
-            disabled: true,
-            ...(f.help === undefined ? {} : { help: f.help }),
-          }));
-    return [...shown, ...fixed];
   }
 
+  /** The row's values as the change form shows them. */
   function valuesOf(row: Row): Record<string, string> {
-    return Object.fromEntries(fields.map((f) => [f.name, f.show(row)]));
+    return Object.fromEntries(changeFields.map((f) => [f.name, f.show(row)]));
   }
 
   function formPage(
@@ -80,6 +97,7 @@ export function registerModelForms<Row extends object>(
   ): FastifyReply {
     const title = `${row === null ? 'Add' : 'Change'} ${singular}`;
     const name = row === null ? null : objectRepr(row);
+    const deletable = row !== null && may.delete(adminUser(request), row);
     return sendAdminPage(
       request,
       reply,
@@ -90,7 +108,8 @@ export function registerModelForms<Row extends object>(
           action: request.url,
           fields: withErrors(shown, errors),
           nonFieldErrors: nonFieldErrors(shown, errors),
-          deleteHref: row === null ? null : urls.delete(idOf(row)),
+          ...(row !== null && definition.formLinks && { links: definition.formLinks(row) }),
+          deleteHref: deletable ? urls.delete(idOf(row)) : null,
           moreButtons: true,
         },
         subtitle: name,
@@ -99,16 +118,19 @@ export function registerModelForms<Row extends object>(
     );
   }
 
-  /** Each field parsed from the form, in order: the column values, or the errors. */
+  /** Each field parsed from the form, in order, then the form's `clean`: the values, or the errors. */
   async function parse(
     data: Readonly<Record<string, unknown>>,
-    adding: boolean,
     user: User,
-  ): Promise<{ values: Record<string, unknown>; errors: FieldErrors }> {
+    row: Row | null,
+  ): Promise<{ values: Readonly<Record<string, unknown>>; errors: FieldErrors }> {
     const values: Record<string, unknown> = {};
     const errors: FieldErrors = {};
-    for (const f of fields) {
+    const sent: Record<string, string | undefined> = {};
+    const adding = row === null;
+    for (const f of editableFields(user, row)) {
       const raw = Object.hasOwn(data, f.name) ? field(data, f.name) : undefined;
+      sent[f.name] = raw;
       const parsed =
         raw === undefined && f.required === true && f.kind !== 'checkbox'
           ? { errors: [REQUIRED] }
@@ -118,13 +140,16 @@ export function registerModelForms<Row extends object>(
       } else if ('errors' in parsed) errors[f.name] = [...parsed.errors];
       else values[columnOf(f)] = parsed.value;
     }
-    return { values, errors };
+    if (!definition.clean) return { values, errors };
+    return definition.clean(sent, { values, errors }, { user, ...(row === null ? {} : { row }) });
   }
 
   /** What was sent, as the form shows it again after an error. */
   function sentValues(data: Readonly<Record<string, unknown>>): Record<string, string> {
     return Object.fromEntries(
-      fields.filter((f) => Object.hasOwn(data, f.name)).map((f) => [f.name, field(data, f.name)]),
+      Object.keys(data)
+        .filter((name) => typeof data[name] === 'string' || Array.isArray(data[name]))
+        .map((name) => [name, field(data, name)]),
     );
   }
 
@@ -134,6 +159,7 @@ export function registerModelForms<Row extends object>(
       return await db.transaction().execute(work);
     } catch (error) {
       if (error instanceof ValidationError) return error;
+      if (error instanceof DoesNotExist) throw new NotFound();
       throw error;
     }
   }
@@ -146,9 +172,9 @@ export function registerModelForms<Row extends object>(
     const data = formData(request);
     const user = adminUser(request);
     const adding = before === null;
-    const { values, errors } = await parse(data, adding, user);
     const failed = (found: FieldErrors) =>
-      formPage(request, reply, before, formFields(sentValues(data), before, true), found);
+      formPage(request, reply, before, formFields(sentValues(data), before, user, true), found);
+    const { values, errors } = await parse(data, user, before);
     if (Object.keys(errors).length > 0) return failed(errors);
     const shownBefore = before === null ? {} : valuesOf(before);
     const outcome = await inTransaction(async (trx) => {
@@ -159,8 +185,11 @@ export function registerModelForms<Row extends object>(
       let message: string | undefined;
       if (!adding) {
         const after = valuesOf(row);
-        const changed = fields.map((f) => f.name).filter((name) => shownBefore[name] !== after[name]);
-        message = changed.length === 0 ? 'No fields changed.' : `Changed ${changed.join(', ')}.`;
+        const changed = changeFields.map((f) => f.name).filter((name) => shownBefore[name] !== after[name]);
+        message =
+          changed.length === 0
+            ? 'No fields changed.'
+            : (definition.changeMessage?.(changed) ?? `Changed ${changed.join(', ')}.`);
       }
       await engine.record(trx, user, row, adding ? 'added' : 'changed', message);
       const extra = written.extra ?? (await definition.afterSave?.(row, context));
@@ -186,12 +215,13 @@ export function registerModelForms<Row extends object>(
     url: `/${definition.slug}/add/`,
     schema: { hide: true },
     async handler(request, reply) {
-      allowOnly(may.add(adminUser(request)));
+      const user = adminUser(request);
+      allowOnly(may.add(user));
       if (request.method === 'POST') return save(request, reply, null);
       const initial = Object.fromEntries(
-        fields.flatMap((f) => (f.initial === undefined ? [] : [[f.name, f.initial]])),
+        addFields.flatMap((f) => (f.initial === undefined ? [] : [[f.name, f.initial]])),
       );
-      return formPage(request, reply, null, formFields(initial, null, true));
+      return formPage(request, reply, null, formFields(initial, null, user, true));
     },
   });
 
@@ -201,11 +231,12 @@ export function registerModelForms<Row extends object>(
     schema: { hide: true },
     async handler(request, reply) {
       const row = await engine.rowOf(request);
-      const editable = may.change(adminUser(request), row);
+      const user = adminUser(request);
+      const editable = may.change(user, row);
       if (request.method !== 'POST' && definition.changeView)
         return definition.changeView(request, reply, row);
       if (request.method !== 'POST')
-        return formPage(request, reply, row, formFields(valuesOf(row), row, editable));
+        return formPage(request, reply, row, formFields(valuesOf(row), row, user, editable));
       allowOnly(editable);
       return save(request, reply, row);
     },

@@ -2,15 +2,16 @@
 // query, the rows and the page (with the "delete selected" action).
 import type { FastifyInstance } from 'fastify';
 import type { User } from '../users/user.js';
-import { adminUser, allowOnly } from './admin-page.js';
+import { adminUser, allowOnly, field, fieldValues, formData } from './admin-page.js';
 import {
   readListParams,
+  selectedIds,
   sendChangeList,
   type Cell,
   type ListSpec,
   type Row as ListRow,
 } from './change-list.js';
-import { handleListAction, type Deleter } from './deletion.js';
+import { DELETE_SELECTED, handleListAction, type Deleter } from './deletion.js';
 import type {
   AdminListColumn,
   AnySelect,
@@ -66,7 +67,15 @@ export function registerModelList<Row extends object>(
     async handler(request, reply) {
       const user = adminUser(request);
       allowOnly(may(user), definition.permissionDeniedMessage);
-      if (request.method === 'POST') return handleListAction(request, reply, deleter, crumbs);
+      if (request.method === 'POST') {
+        const data = formData(request);
+        const chosen = selectedIds(fieldValues(data, '_selected_action'));
+        const refused =
+          field(data, 'action') === DELETE_SELECTED
+            ? definition.beforeDelete?.(request, reply, chosen)
+            : null;
+        return refused ?? handleListAction(request, reply, deleter, crumbs);
+      }
       const params = readListParams(request.query, spec);
       const now = new Date();
       let query: AnySelect = definition.from?.(db) ?? db.selectFrom(definition.table);

@@ -97,16 +97,36 @@ export interface AdminFormField<Row> {
   readonly parse: (raw: string | undefined, context: ParseContext) => ParsedField | Promise<ParsedField>;
   /** Whether the field is on the form in this app; default yes. */
   readonly when?: (scope: FastifyInstance) => boolean;
+  /**
+   * Whether `user` may edit the field (of `row`); otherwise it is shown disabled and what is
+   * posted for it is ignored (Django's `get_readonly_fields(request, obj)`). Default yes.
+   */
+  readonly editable?: (user: User, row?: Row) => boolean;
+  readonly readonly?: false;
 }
 
-/** A field shown on the change form but never edited (Django's `readonly_fields`). */
+/**
+ * A field the change form shows but never edits (Django's `readonly_fields`), placed among the
+ * editable ones in `fields`; the add form leaves it out.
+ */
 export interface AdminReadonlyField<Row> {
+  /** Marks the field read-only. */
+  readonly readonly: true;
   /** The form field's name (its element id is `id_<name>`). */
   readonly name: string;
   readonly label: string;
   /** The value shown. */
   readonly show: (row: Row) => string;
   readonly help?: string;
+}
+
+/** A field of a form: editable, or read-only. */
+export type AdminField<Row> = AdminFormField<Row> | AdminReadonlyField<Row>;
+
+/** What the form's `clean` hook is told and answers: the parsed values and the errors so far. */
+export interface Cleaned {
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly errors: FieldErrors;
 }
 
 /** What a save hook is told. */

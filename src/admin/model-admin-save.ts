@@ -40,7 +40,9 @@ export function rowWriter<Row extends object>(
       return row && { row };
     }
     const id = idOf(context.row);
-    if (Object.keys(final).length > 0) {
+    if (definition.update) {
+      await definition.update(final, context);
+    } else if (Object.keys(final).length > 0) {
       const updated = await trx
         .updateTable(definition.table)
         .set(final)

@@ -6,10 +6,11 @@ import type { User } from '../users/user.js';
 import type { Crumb } from './admin-page.js';
 import type { AdminApp, SectionUrls } from './admin-section.js';
 import type {
+  AdminField,
   AdminFormField,
+  Cleaned,
   AdminListColumn,
   AdminListFilter,
-  AdminReadonlyField,
   BeforeSave,
   SaveContext,
   Saved,
@@ -73,10 +74,24 @@ export interface ModelAdminDefinition<Row extends object> {
   /** The order without `?o=`: a sort key of `listDisplay`, and its direction. */
   readonly ordering: { readonly key: string; readonly descending: boolean };
 
-  /** The add and change forms' editable fields, in order (Django's `fields`). */
-  readonly fields: readonly AdminFormField<Row>[];
-  /** Fields the change form shows but never edits, after the editable ones. */
-  readonly readonlyFields?: readonly AdminReadonlyField<Row>[];
+  /** The change form's fields, editable and read-only, in order (Django's `fields`). */
+  readonly fields: readonly AdminField<Row>[];
+  /** The add form's fields, when they differ (Django's `add_fieldsets`); default `fields`. */
+  readonly addFields?: readonly AdminFormField<Row>[];
+  /**
+   * Validation across fields, after each field's `parse` and before the transaction (Django's
+   * `Form.clean`): given the raw values sent, the parsed values and the errors so far, answers the
+   * values to save and every error. Slow work (a password hash) belongs here, outside the lock.
+   */
+  readonly clean?: (
+    sent: Readonly<Record<string, string | undefined>>,
+    parsed: Cleaned,
+    context: { readonly user: User; readonly row?: Row },
+  ) => Cleaned | Promise<Cleaned>;
+  /** The log's change message from the names of the fields that changed; default "Changed a, b." */
+  readonly changeMessage?: (changed: readonly string[]) => string;
+  /** Links above the change form of `row` (e.g. "Change password"). */
+  readonly formLinks?: (row: Row) => readonly { readonly label: string; readonly href: string }[];
 
   /** May `user` add rows? Default yes (every staff user). */
   readonly hasAddPermission?: (user: User) => boolean;
@@ -102,6 +117,11 @@ export interface ModelAdminDefinition<Row extends object> {
    * the row inside `trx`; answers its id and whatever `respondToSave` needs as `extra`. A
    * ValidationError it throws is shown on the form.
    */
+  /**
+   * Instead of the UPDATE itself (for rows a service changes): writes `values` to `context.row`
+   * inside `trx`. DoesNotExist answers 404; a ValidationError is shown on the form.
+   */
+  readonly update?: (values: Readonly<Record<string, unknown>>, context: SaveContext<Row>) => Promise<void>;
   readonly insert?: (
     values: Readonly<Record<string, unknown>>,
     context: SaveContext<Row>,
@@ -117,6 +137,15 @@ export interface ModelAdminDefinition<Row extends object> {
   ) => FastifyReply | null;
   /** What else goes with each row the delete confirmation lists, by id (Django's related objects). */
   readonly deleteRelated?: (ids: readonly number[]) => Promise<ReadonlyMap<number, readonly string[]>>;
+  /**
+   * Answers a deletion of these ids itself before anything is confirmed (the delete page, or the
+   * list's "delete selected"), e.g. refusing one's own account with a message; null goes on.
+   */
+  readonly beforeDelete?: (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ids: readonly number[],
+  ) => FastifyReply | null;
   /** Deletes the rows inside `trx` instead of a plain DELETE; answers those that went. */
   readonly delete?: (rows: readonly Row[], trx: AnyTransaction) => Promise<readonly Row[]>;
   /** Extra template data for the add form (null) or the change form of `row` (links, scripts). */
@@ -154,7 +183,9 @@ export interface ModelAdminEngine<Row extends object> {
 }
 
 export type {
+  AdminField,
   AdminFormField,
+  Cleaned,
   AdminListColumn,
   AdminListFilter,
   AdminReadonlyField,

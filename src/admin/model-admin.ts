@@ -5,7 +5,7 @@ import { NotFound } from '../errors.js';
 import type { User } from '../users/user.js';
 import { adminUser, allowOnly, objectId } from './admin-page.js';
 import { sectionUrls, type AdminContext, type AdminSection } from './admin-section.js';
-import { registerDeletePage, type Deleter } from './deletion.js';
+import { handleDeletePage, type Deleter } from './deletion.js';
 import { registerModelForms } from './model-admin-form.js';
 import { registerModelList } from './model-admin-list.js';
 import type { AnyDatabase, ModelAdminDefinition, ModelAdminEngine } from './model-admin-types.js';
@@ -118,7 +118,20 @@ function registerModelAdmin<Row extends object>(
 
   registerModelList(scope, definition, engine, deleter, { idOf, label, may: may.view });
   registerModelForms(scope, definition, engine, idOf);
-  registerDeletePage(scope, definition.slug, deleter, crumbs);
+  scope.route({
+    method: ['GET', 'HEAD', 'POST'],
+    url: `/${definition.slug}/:id/delete/`,
+    schema: { hide: true },
+    async handler(request, reply) {
+      const id = objectId((request.params as { id?: string }).id);
+      if (id === null) throw new NotFound();
+      const answered =
+        definition.beforeDelete?.(request, reply, [id]) ??
+        (await handleDeletePage(request, reply, deleter, id, crumbs));
+      if (answered === null) throw new NotFound();
+      return answered;
+    },
+  });
   definition.extraRoutes?.(scope, engine);
 }
 
