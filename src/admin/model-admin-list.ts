@@ -79,9 +79,13 @@ export function registerModelList<Row extends object>(
       const params = readListParams(request.query, spec);
       const now = new Date();
       let query: AnySelect = definition.from?.(db) ?? db.selectFrom(definition.table);
-      if (params.q !== '') {
-        const { q } = params;
-        query = query.where((eb) => eb.or(searchFields.map((column) => database.contains(column, q))));
+      // Each word (or the whole text) must match one of the search columns.
+      const words =
+        definition.searchWords === undefined
+          ? [params.q].filter(Boolean)
+          : params.q.split(/\s+/).filter(Boolean).slice(0, definition.searchWords);
+      for (const word of words) {
+        query = query.where((eb) => eb.or(searchFields.map((column) => database.contains(column, word))));
       }
       for (const filter of filters) {
         const value = params.filters[filter.param];

@@ -67,6 +67,11 @@ export interface ModelAdminDefinition<Row extends object> {
   readonly listDisplay: readonly AdminListColumn<Row>[];
   /** Columns searched, case-insensitively anywhere in the text (`database.contains`). */
   readonly searchFields?: readonly string[];
+  /**
+   * Splits the search into words, up to this many, each of which must match one of
+   * `searchFields` (Django's search); by default the whole text is one search.
+   */
+  readonly searchWords?: number;
   /** The search box's placeholder; default "Search". */
   readonly searchPlaceholder?: string;
   /** The sidebar's filters (Django's `list_filter`). */
