@@ -4,6 +4,7 @@ import { HTML_TYPE, htmlPageHeaders } from '../html/html-headers.js';
 import { sendRedirect } from '../http/redirect.js';
 import { pageChrome } from '../html/page-chrome.js';
 import { renderTemplate } from '../html/templates.js';
+import { PermissionDenied } from '../errors.js';
 import type { User } from '../users/user.js';
 import { adminRootOf } from './admin-root.js';
 import { takeMessages } from './flash.js';
@@ -26,6 +27,11 @@ export function adminUser(request: FastifyRequest): User {
   const user = request.user;
   if (user === null) throw new Error('admin page without an admin user');
   return user;
+}
+
+/** Denies (403, with `message` or DRF's generic detail) unless `allowed`. */
+export function allowOnly(allowed: boolean, message?: string): void {
+  if (!allowed) throw message === undefined ? new PermissionDenied() : new PermissionDenied(message);
 }
 
 /**

@@ -47,3 +47,24 @@ export {
   type Doomed,
 } from './deletion.js';
 export { flash, type FlashMessage } from './flash.js';
+export { modelAdmin } from './model-admin.js';
+export type {
+  AdminField,
+  AdminFormField,
+  Cleaned,
+  AdminListColumn,
+  AdminListFilter,
+  AdminReadonlyField,
+  AnyDatabase,
+  AnyExpressionBuilder,
+  AnySelect,
+  AnyTransaction,
+  BeforeSave,
+  Condition,
+  ModelAdminDefinition,
+  ModelAdminEngine,
+  ParseContext,
+  ParsedField,
+  SaveContext,
+  Saved,
+} from './model-admin-types.js';

@@ -1,18 +1,7 @@
-// The SQL of the admin's tokens section: the change list (joined with users for the username),
-// one token with its owner, and the "add token" user picker's prefix search.
+// The tokens section's own SQL and dates: the "By created" filter's ranges and the "add token"
+// user picker's prefix search (the engine builds the rest from the definition).
 import type { KeygateDatabase } from '../db/keygate-database.js';
-import { JOINED_TOKEN_COLUMNS, toToken, type Token } from '../authtoken/token.js';
 import { timestampAt } from '../time.js';
-import type { ListParams } from './change-list.js';
-
-/** The columns the list sorts by, by the name `?o=` uses. */
-export type TokenSort = 'user' | 'created' | 'last_used';
-
-const SORT_COLUMNS = {
-  user: 'u.username',
-  created: 't.created',
-  last_used: 't.last_used_at',
-} as const satisfies Record<TokenSort, string>;
 
 /** The "By created" filter's values and labels (Django's DateFieldListFilter). */
 export const CREATED_CHOICES = [
@@ -26,23 +15,6 @@ export const CREATED_CHOICES = [
 export const USER_SEARCH_LIMIT = 20;
 /** Longer prefixes cannot match a username (150 characters at most). */
 const USER_SEARCH_MAX_LENGTH = 150;
-
-/** A row of the change list: what the list shows, never the key. */
-export interface TokenListRow {
-  readonly id: number;
-  readonly username: string;
-  readonly hint: string;
-  readonly name: string;
-  readonly created: string;
-  readonly lastUsedAt: string | null;
-}
-
-/** A token with its owner's username, and whether the owner is a superuser (who may see it). */
-export interface TokenWithOwner {
-  readonly token: Token;
-  readonly username: string;
-  readonly ownerIsSuperuser: boolean;
-}
 
 /** A user the picker offers. */
 export interface UserChoice {
@@ -73,58 +45,6 @@ export function createdRange(choice: string, now: Date): { since: string; until:
 export function createTokenAdminQueries(database: KeygateDatabase) {
   const { db } = database;
   return {
-    /** One page of the change list and the number of tokens the search and filter match. */
-    async list(params: ListParams<TokenSort>, now: Date): Promise<{ rows: TokenListRow[]; count: number }> {
-      let query = db.selectFrom('tokens as t').innerJoin('users as u', 'u.id', 't.user_id');
-      if (params.q !== '') query = query.where(database.contains('u.username', params.q));
-      const range = createdRange(params.filters.created ?? '', now);
-      if (range !== null) {
-        query = query.where('t.created', '>=', range.since).where('t.created', '<', range.until);
-      }
-      const direction = params.sort.descending ? 'desc' : 'asc';
-      const [counted, rows] = await Promise.all([
-        query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        query
-          .select(['t.id', 'u.username', 't.hint', 't.name', 't.created', 't.last_used_at'])
-          // "Never used" sorts as the oldest on both databases (their NULL defaults differ).
-          .orderBy(SORT_COLUMNS[params.sort.field], (ob) =>
-            params.sort.descending ? ob.desc().nullsLast() : ob.asc().nullsFirst(),
-          )
-          .orderBy('t.id', direction)
-          .limit(params.limit)
-          .offset(params.offset)
-          .execute(),
-      ]);
-      return {
-        count: Number(counted.n),
-        rows: rows.map((row) => ({
-          id: Number(row.id),
-          username: row.username,
-          hint: row.hint,
-          name: row.name,
-          created: row.created,
-          lastUsedAt: row.last_used_at,
-        })),
-      };
-    },
-
-    /** The tokens with these ids that exist, with their owners, in id order. */
-    async findWithOwners(ids: readonly number[]): Promise<TokenWithOwner[]> {
-      if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('tokens as t')
-        .innerJoin('users as u', 'u.id', 't.user_id')
-        .select([...JOINED_TOKEN_COLUMNS, 'u.username', 'u.is_superuser'])
-        .where('t.id', 'in', ids)
-        .orderBy('t.id')
-        .execute();
-      return rows.map((row) => ({
-        token: toToken(row),
-        username: row.username,
-        ownerIsSuperuser: Boolean(row.is_superuser),
-      }));
-    },
-
     /**
      * Up to {@link USER_SEARCH_LIMIT} users whose username starts with `prefix` (case-sensitive),
      * in code point order whatever the database's collation. `database.startsWith` is a range

@@ -1,76 +1,81 @@
-// Tokens in the admin: the section, and what its pages share: URLs, the log record, the token an
-// admin may manage, and the deleter. The pages are in token-list.ts and token-pages.ts. Token pages
-// are named by the token's numeric id: a key never appears in a URL, a redirect, a log entry or an
-// error. A superuser's tokens are for superusers only: the key acts as its owner on the API.
-import type { FastifyInstance } from 'fastify';
-import { NotFound } from '../errors.js';
-import { adminUser, objectId } from './admin-page.js';
-import { sectionUrls, type AdminContext, type AdminSection } from './admin-section.js';
-import { registerDeletePage } from './deletion.js';
-import { createTokenAdminQueries } from './token-admin-queries.js';
-import { checkTokenOwners, createTokenDeleter } from './token-deletion.js';
-import { registerTokenList } from './token-list.js';
-import { tokenLabel, tokenRepr, type TokenPagesDeps } from './token-pages-deps.js';
-import { registerTokenPages } from './token-pages.js';
+// Tokens in the admin, declared for the engine (model-admin.ts). Token pages are named by the
+// token's numeric id: a key never appears in a URL, a redirect, a log entry or an error. A
+// superuser's tokens are for superusers only: the key acts as its owner on the API. The special
+// pages (a read-only token page, regenerate, the key shown once, the user picker) are in
+// token-pages.ts.
+import { JOINED_TOKEN_COLUMNS } from '../authtoken/token.js';
+import type { User } from '../users/user.js';
+import { shownTime } from './admin-page.js';
+import type { AdminSection } from './admin-section.js';
+import { modelAdmin } from './model-admin.js';
+import { CREATED_CHOICES, createdRange } from './token-admin-queries.js';
+import {
+  configureTokenAdmin,
+  mayManageTokenOf,
+  SUPERUSER_TOKENS_ONLY,
+  tokenRepr,
+  type TokenAdminRow,
+} from './token-pages.js';
+
+const mayManageRow = (actor: User, row?: TokenAdminRow) =>
+  row === undefined || mayManageTokenOf(actor, { isSuperuser: Boolean(row.is_superuser) });
 
 /** The tokens section. */
-export const tokenAdmin: AdminSection = {
-  slug: 'tokens',
-  name: 'Tokens',
-  contentType: 'token',
-  app: { label: 'tokens', name: 'Auth token' },
-  register: registerTokenAdmin,
-};
-
-/** Registers the tokens section's pages. */
-function registerTokenAdmin(admin: FastifyInstance, { log, root }: AdminContext): void {
-  const { database, tokens, users } = admin.keygate;
-  const queries = createTokenAdminQueries(database);
-  const base = sectionUrls(root, 'tokens');
-  const urls: TokenPagesDeps['urls'] = {
-    ...base,
-    regenerate: (id) => `${base.list}${id}/regenerate/`,
-    userSearch: `${base.list}user-search/`,
-    owner: sectionUrls(root, 'users').change,
-  };
-
-  const deps: TokenPagesDeps = {
-    database,
-    users,
-    tokens,
-    queries,
-    urls,
-    crumbs: [{ label: 'Tokens', href: urls.list }],
-    async record(trx, actor, token, action, message) {
-      await log.record(trx, {
-        actor,
-        contentType: 'token',
-        objectId: token.id,
-        objectRepr: tokenRepr(token.username),
-        action,
-        message,
-      });
-    },
-    async tokenOf(request) {
-      const id = objectId((request.params as { id?: string }).id);
-      const [found] = id === null ? [] : await queries.findWithOwners([id]);
-      if (found === undefined) throw new NotFound();
-      checkTokenOwners(adminUser(request), [found]);
-      return found;
-    },
-    deleter: createTokenDeleter({
-      db: database.db,
-      queries,
-      tokens,
-      log,
-      listPath: urls.list,
-      changeUrl: urls.change,
-      label: tokenLabel,
-      repr: tokenRepr,
-    }),
-  };
-
-  registerTokenList(admin, deps);
-  registerTokenPages(admin, deps);
-  registerDeletePage(admin, 'tokens', deps.deleter, deps.crumbs);
-}
+export const tokenAdmin: AdminSection = modelAdmin<TokenAdminRow>(
+  {
+    slug: 'tokens',
+    name: 'Tokens',
+    singular: 'token',
+    contentType: 'token',
+    app: { label: 'tokens', name: 'Auth token' },
+    table: 'tokens',
+    from: (db) => db.selectFrom('tokens as t').innerJoin('users as u', 'u.id', 't.user_id'),
+    columns: [...JOINED_TOKEN_COLUMNS, 'u.username', 'u.is_superuser'],
+    idReference: 't.id',
+    objectRepr: (row) => tokenRepr(row.username),
+    label: (row) => `${tokenRepr(row.username)} (${row.hint}…)`,
+    listDisplay: [
+      { label: 'User', cell: (row) => row.username, sort: { key: 'user', column: 'u.username' } },
+      {
+        label: 'Name',
+        cell: (row) => (row.name === '' ? '—' : row.name),
+        when: (scope) => scope.keygate.tokens.policy.namedTokens,
+      },
+      { label: 'Key', cell: (row) => `${row.hint}…` },
+      {
+        label: 'Created',
+        cell: (row) => shownTime(row.created),
+        sort: { key: 'created', column: 't.created' },
+      },
+      {
+        label: 'Last used',
+        cell: (row) => shownTime(row.last_used_at),
+        // "Never used" sorts as the oldest on both databases.
+        sort: { key: 'last_used', column: 't.last_used_at', nullsOldest: true },
+      },
+    ],
+    searchFields: ['u.username'],
+    searchPlaceholder: 'Search by username',
+    listFilter: [
+      {
+        param: 'created',
+        title: 'By created',
+        choices: CREATED_CHOICES,
+        where(eb, value, now) {
+          const range = createdRange(value, now)!;
+          return eb.and([eb('t.created', '>=', range.since), eb('t.created', '<', range.until)]);
+        },
+      },
+    ],
+    ordering: { key: 'created', descending: true },
+    // The add form's fields are set by configureTokenAdmin (they need the app's services).
+    fields: [],
+    addTemplate: 'token-add',
+    permissionDeniedMessage: SUPERUSER_TOKENS_ONLY,
+    hasViewPermission: mayManageRow,
+    hasDeletePermission: mayManageRow,
+    // A token is never edited: it is regenerated or deleted.
+    hasChangePermission: () => false,
+  },
+  configureTokenAdmin,
+);

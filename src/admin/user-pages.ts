@@ -1,221 +1,228 @@
-// The users section's form pages (Django's UserAdmin views): add with the password typed twice,
-// change, and the separate change-password page.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// The users section's special cases, as hooks on the engine (Django's UserAdmin): the add form
+// with the password typed twice (hashed before the transaction), accounts created, changed and
+// deleted through the user service, the change-password page, and never deleting one's own account.
+import type { FastifyInstance } from 'fastify';
+import type { UserRow } from '../db/schema.js';
 import { DoesNotExist, NotFound, ValidationError, type FieldErrors } from '../errors.js';
-import type { User } from '../users/user.js';
+import type { PreparedPassword } from '../users/passwords.js';
+import { toUser, type User } from '../users/user.js';
 import type { UserDetails } from '../users/user-input.js';
+import { usernameErrors } from '../users/user-validation.js';
 import { adminUser, field, formData, redirectTo, sendAdminPage } from './admin-page.js';
-import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
+import { sectionUrls, type AdminContext } from './admin-section.js';
+import { afterSave, nonFieldErrors, withErrors } from './change-form.js';
 import { flash } from './flash.js';
+import type { AdminFormField, ModelAdminDefinition } from './model-admin-types.js';
+import { SELF_DELETE } from './user-deletion.js';
 import {
-  addFields,
-  addFormErrors,
-  changedValues,
-  changeFields,
-  changeFormErrors,
+  NAME_MAX_LENGTH,
   passwordFields,
   passwordFormErrors,
-  sentChangeValues,
-  textList,
+  REQUIRED,
   underPasswordField,
-  valuesOf,
-  type ChangeValues,
+  USERNAME_TAKEN,
 } from './user-forms.js';
-import type { UserPagesDeps } from './user-pages-deps.js';
 
-/** Registers `/users/add/`, `/users/:id/change/` and `/users/:id/password/`. */
-export function registerUserPages(admin: FastifyInstance, deps: UserPagesDeps): void {
-  const { users, urls, crumbs, record, targetOf } = deps;
-  const { db } = deps.database;
+/** A password field of the add form: required, never shown again; `clean` compares the two. */
+function passwordField(
+  name: 'password1' | 'password2',
+  label: string,
+  help?: string,
+): AdminFormField<UserRow> {
+  return {
+    name,
+    label,
+    kind: 'password',
+    required: true,
+    widget: { autocomplete: 'new-password' },
+    ...(help !== undefined && { help }),
+    show: () => '',
+    parse: (raw) => (raw === undefined || raw === '' ? { errors: [REQUIRED] } : { value: raw }),
+  };
+}
 
-  function formPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    page: { title: string; crumb: string; subtitle?: string; submitLabel?: string },
-    form: {
-      fields: readonly FormField[];
-      errors?: FieldErrors;
-      links?: { label: string; href: string }[];
-      deleteHref?: string | null;
-      moreButtons?: boolean;
-    },
-  ): FastifyReply {
-    const errors = form.errors ?? {};
-    return sendAdminPage(
-      request,
-      reply,
-      'change-form',
-      { title: page.title, breadcrumbs: [...crumbs, { label: page.crumb }] },
+/** The users section's hooks, which need the app's user service. */
+export function configureUserAdmin(
+  scope: FastifyInstance,
+  { root }: AdminContext,
+): Partial<ModelAdminDefinition<UserRow>> {
+  const { users } = scope.keygate;
+  const base = sectionUrls(root, 'users');
+  const urls = { ...base, password: (id: number) => `${base.list}${id}/password/` };
+  const helpTexts = users.passwordHelpTexts();
+  const [first, second] = passwordFields('Password', 'Password confirmation', helpTexts);
+
+  return {
+    addFields: [
       {
-        form: {
-          action: request.url,
-          fields: withErrors(form.fields, errors),
-          nonFieldErrors: nonFieldErrors(form.fields, errors),
-          links: form.links,
-          deleteHref: form.deleteHref ?? null,
-          moreButtons: form.moreButtons ?? true,
-          submitLabel: page.submitLabel,
+        name: 'username',
+        label: 'Username',
+        kind: 'text',
+        required: true,
+        widget: { maxlength: NAME_MAX_LENGTH, autocomplete: 'off' },
+        help: 'Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.',
+        show: (row) => row.username,
+        async parse(raw) {
+          const username = (raw ?? '').trim();
+          const invalid = username === '' ? [REQUIRED] : usernameErrors(username);
+          if (invalid.length > 0) return { errors: invalid };
+          // Checked with the other fields, as Django's form does; the unique index decides a race.
+          if ((await users.findByUsername(username)) !== undefined) return { errors: [USERNAME_TAKEN] };
+          return { value: username };
         },
-        subtitle: page.subtitle ?? null,
       },
-    );
-  }
-
-  function changePage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    user: User,
-    values: ChangeValues,
-    errors: FieldErrors = {},
-  ): FastifyReply {
-    const actor = adminUser(request);
-    return formPage(
-      request,
-      reply,
-      { title: 'Change user', crumb: user.username, subtitle: user.username },
-      {
-        fields: changeFields(user, values, actor.isSuperuser),
-        errors,
-        links: [{ label: 'Change password', href: urls.password(user.id) }],
-        deleteHref: user.id === actor.id ? null : urls.delete(user.id),
-      },
-    );
-  }
-
-  admin.route({
-    method: ['GET', 'HEAD', 'POST'],
-    url: '/users/add/',
-    schema: { hide: true },
-    async handler(request, reply) {
-      const page = { title: 'Add user', crumb: 'Add user' };
-      const help = users.passwordHelpTexts();
-      if (request.method !== 'POST') return formPage(request, reply, page, { fields: addFields('', help) });
-      const data = formData(request);
-      const username = field(data, 'username').trim();
-      const password = field(data, 'password1');
-      const errors = await addFormErrors(
-        username,
-        password,
-        field(data, 'password2'),
-        async (name) => (await users.findByUsername(name)) !== undefined,
-        (candidate, name) => users.passwordErrors(candidate, { username: name }),
+      passwordField('password1', first!.label, first!.help),
+      passwordField('password2', second!.label, second!.help),
+    ],
+    // Django's UserCreationForm: the passwords match, then the validators, which compare with
+    // the username only when it is acceptable; the slow hash before the transaction opens.
+    async clean(sent, { values, errors }, { row }) {
+      // Only the add form has passwords; the change form's fields are checked one by one.
+      if (row !== undefined) return { values, errors };
+      const username = typeof values.username === 'string' ? values.username : '';
+      // The two password fields are checked together, as Django's form does.
+      const fieldErrors = Object.fromEntries(
+        Object.entries(errors).filter(([name]) => name !== 'password1' && name !== 'password2'),
       );
-      if (Object.keys(errors).length > 0) {
-        return formPage(request, reply, page, { fields: addFields(username, help), errors });
-      }
-      const actor = adminUser(request);
-      let created: User;
+      const passwordErrors = passwordFormErrors(sent.password1 ?? '', sent.password2 ?? '', (candidate) =>
+        users.passwordErrors(candidate, { username }),
+      );
+      const all: FieldErrors = { ...fieldErrors, ...passwordErrors };
+      if (Object.keys(all).length > 0) return { values, errors: all };
       try {
-        // The slow hash first: the transaction (with its write lock, on SQLite) opens after it.
-        const prepared = await users.preparePassword(password, { username });
-        created = await db.transaction().execute(async (trx) => {
-          const user = await users.createUser({ username, password: prepared }, { trx });
-          await record(trx, actor, user, 'added');
-          return user;
-        });
+        const prepared = await users.preparePassword(sent.password1 ?? '', { username });
+        return { values: { username, password: prepared }, errors: {} };
       } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        const fields = addFields(username, help);
-        return formPage(request, reply, page, { fields, errors: underPasswordField(error.fields) });
+        if (error instanceof ValidationError) return { values, errors: underPasswordField(error.fields) };
+        throw error;
       }
-      // Django's UserAdmin continues to the change page after "Save": the rest is edited there.
-      const next = data._addanother === undefined ? { ...data, _continue: '1' } : data;
-      return afterSave(
-        reply,
-        next,
-        { list: urls.list, change: urls.change(created.id), add: urls.add },
-        `The user “${created.username}” was added successfully.`,
-      );
     },
-  });
-
-  admin.route({
-    method: ['GET', 'HEAD', 'POST'],
-    url: '/users/:id/change/',
-    schema: { hide: true },
-    async handler(request, reply) {
-      const user = await targetOf(request);
-      if (request.method !== 'POST') return changePage(request, reply, user, valuesOf(user));
-      const actor = adminUser(request);
-      const data = formData(request);
-      const before = valuesOf(user);
-      const sent = sentChangeValues(data, before, actor.isSuperuser);
-      const errors = changeFormErrors(sent);
-      if (Object.keys(errors).length > 0) return changePage(request, reply, user, sent, errors);
-
-      const changed = changedValues(before, sent);
-      const message = changed.length === 0 ? 'No fields changed.' : `Changed ${textList(changed)}.`;
-      if (changed.length === 0) {
-        await db.transaction().execute((trx) => record(trx, actor, user, 'changed', message));
-      } else {
-        const details: UserDetails = {
-          email: sent.email,
-          firstName: sent.first_name,
-          lastName: sent.last_name,
-          isActive: sent.is_active,
-          ...(actor.isSuperuser && { isStaff: sent.is_staff, isSuperuser: sent.is_superuser }),
-        };
-        try {
-          await db.transaction().execute(async (trx) => {
-            const updated = await users.updateDetails(user, details, { trx });
-            await record(trx, actor, updated, 'changed', message);
-          });
-        } catch (error) {
-          if (error instanceof DoesNotExist) throw new NotFound();
-          if (!(error instanceof ValidationError)) throw error;
-          return changePage(request, reply, user, sent, error.fields);
-        }
+    async insert(values, { trx }) {
+      try {
+        const user = await users.createUser(
+          { username: values.username as string, password: values.password as PreparedPassword },
+          { trx },
+        );
+        return { id: user.id };
+      } catch (error) {
+        if (error instanceof ValidationError) throw new ValidationError(underPasswordField(error.fields));
+        throw error;
       }
-      return afterSave(
-        reply,
-        data,
-        { list: urls.list, change: urls.change(user.id), add: urls.add },
-        `The user “${user.username}” was changed successfully.`,
-      );
     },
-  });
-
-  admin.route({
-    method: ['GET', 'HEAD', 'POST'],
-    url: '/users/:id/password/',
-    schema: { hide: true },
-    async handler(request, reply) {
-      const user = await targetOf(request);
-      const page = {
-        title: `Change password: ${user.username}`,
-        crumb: 'Change password',
-        subtitle: `Enter a new password for the user ${user.username}.`,
-        submitLabel: 'Change password',
+    async update(values, { row, user: actor, trx }) {
+      const user = toUser(row!);
+      const details: UserDetails = {
+        email: values.email as string,
+        firstName: values.first_name as string,
+        lastName: values.last_name as string,
+        isActive: values.is_active as boolean,
+        ...(actor.isSuperuser && {
+          isStaff: values.is_staff as boolean,
+          isSuperuser: values.is_superuser as boolean,
+        }),
       };
-      const fields = passwordFields('Password', 'Password (again)', users.passwordHelpTexts());
-      if (request.method !== 'POST') return formPage(request, reply, page, { fields, moreButtons: false });
-      const data = formData(request);
-      const password = field(data, 'password1');
-      const errors = passwordFormErrors(password, field(data, 'password2'), (candidate) =>
-        users.passwordErrors(candidate, user),
-      );
-      if (Object.keys(errors).length > 0) {
-        return formPage(request, reply, page, { fields, errors, moreButtons: false });
-      }
-      const actor = adminUser(request);
-      let updated: User;
-      try {
-        const prepared = await users.preparePassword(password, user);
-        updated = await db.transaction().execute(async (trx) => {
-          const changed = await users.changePassword(user, prepared, { trx });
-          await record(trx, actor, changed, 'changed', 'Changed password.');
-          return changed;
-        });
-      } catch (error) {
-        if (error instanceof DoesNotExist) throw new NotFound();
-        if (!(error instanceof ValidationError)) throw error;
-        const refused = underPasswordField(error.fields);
-        return formPage(request, reply, page, { fields, errors: refused, moreButtons: false });
-      }
-      // The change ended every session of the user; keep the admin's own (update_session_auth_hash).
-      if (updated.id === actor.id) await request.server.sessions.start(request, reply, updated);
-      flash(reply, { level: 'success', text: 'Password changed successfully.' });
-      return redirectTo(reply, urls.change(updated.id));
+      const unchanged =
+        details.email === user.email &&
+        details.firstName === user.firstName &&
+        details.lastName === user.lastName &&
+        details.isActive === user.isActive &&
+        (details.isStaff ?? user.isStaff) === user.isStaff &&
+        (details.isSuperuser ?? user.isSuperuser) === user.isSuperuser;
+      if (!unchanged) await users.updateDetails(user, details, { trx });
     },
-  });
+    async delete(rows, trx) {
+      const deleted = await users.deleteUsers(rows.map(toUser), { trx });
+      const gone = new Set(deleted.map((user) => user.id));
+      return rows.filter((row) => gone.has(Number(row.id)));
+    },
+    // The confirmation lists each user's tokens by their hint: a key is never shown here.
+    async deleteRelated(ids) {
+      const tokens = await scope.keygate.database.db
+        .selectFrom('tokens')
+        .select(['user_id', 'hint'])
+        .where('user_id', 'in', ids)
+        .orderBy('id')
+        .execute();
+      const related = new Map<number, string[]>();
+      for (const token of tokens) {
+        const userId = Number(token.user_id);
+        related.set(userId, [...(related.get(userId) ?? []), `Token: ${token.hint}…`]);
+      }
+      return related;
+    },
+    beforeDelete(request, reply, ids) {
+      const actor = adminUser(request);
+      if (!ids.includes(actor.id)) return null;
+      flash(reply, { level: 'error', text: SELF_DELETE });
+      const page = request.routeOptions.url?.endsWith('/:id/delete/') === true;
+      return redirectTo(reply, page ? urls.change(actor.id) : request.url);
+    },
+    formLinks: (row) => [{ label: 'Change password', href: urls.password(Number(row.id)) }],
+    respondToSave(request, reply, { row, adding, message }) {
+      if (!adding) return null;
+      // Django's UserAdmin continues to the change page after "Save": the rest is edited there.
+      const data = formData(request);
+      const next = data._addanother === undefined ? { ...data, _continue: '1' } : data;
+      const id = Number(row.id);
+      return afterSave(reply, next, { list: urls.list, change: urls.change(id), add: urls.add }, message);
+    },
+    extraRoutes(admin, engine) {
+      admin.route({
+        method: ['GET', 'HEAD', 'POST'],
+        url: '/users/:id/password/',
+        schema: { hide: true },
+        async handler(request, reply) {
+          const row = await engine.rowOf(request);
+          const user = toUser(row);
+          const fields = passwordFields('Password', 'Password (again)', helpTexts);
+          const page = (errors: FieldErrors = {}) =>
+            sendAdminPage(
+              request,
+              reply,
+              'change-form',
+              {
+                title: `Change password: ${user.username}`,
+                breadcrumbs: [...engine.crumbs, { label: 'Change password' }],
+              },
+              {
+                form: {
+                  action: request.url,
+                  fields: withErrors(fields, errors),
+                  nonFieldErrors: nonFieldErrors(fields, errors),
+                  deleteHref: null,
+                  moreButtons: false,
+                  submitLabel: 'Change password',
+                },
+                subtitle: `Enter a new password for the user ${user.username}.`,
+              },
+            );
+          if (request.method !== 'POST') return page();
+          const data = formData(request);
+          const password = field(data, 'password1');
+          const errors = passwordFormErrors(password, field(data, 'password2'), (candidate) =>
+            users.passwordErrors(candidate, user),
+          );
+          if (Object.keys(errors).length > 0) return page(errors);
+          const actor = adminUser(request);
+          let updated: User;
+          try {
+            const prepared = await users.preparePassword(password, user);
+            updated = await engine.db.transaction().execute(async (trx) => {
+              const changed = await users.changePassword(user, prepared, { trx });
+              await engine.record(trx, actor, row, 'changed', 'Changed password.');
+              return changed;
+            });
+          } catch (error) {
+            if (error instanceof DoesNotExist) throw new NotFound();
+            if (!(error instanceof ValidationError)) throw error;
+            return page(underPasswordField(error.fields));
+          }
+          // The change ended every session of the user; keep the admin's own (update_session_auth_hash).
+          if (updated.id === actor.id) await request.server.sessions.start(request, reply, updated);
+          flash(reply, { level: 'success', text: 'Password changed successfully.' });
+          return redirectTo(reply, urls.change(updated.id));
+        },
+      });
+    },
+  };
 }

@@ -1,92 +1,120 @@
-// Products in the admin: the seed application's own admin section, built on the admin's public
-// surface only (src/admin/index.ts). Its list is in product-admin-list.ts, its forms in
-// product-admin-forms.ts; here are the section and what they share (lookup, log record, deletion).
-import type { FastifyInstance } from 'fastify';
-import type { Transaction } from 'kysely';
-import type { User } from '../index.js';
-import { productDb, type ProductDatabase } from './product-table.js';
+// Products in the admin: the seed application's section, declared for the admin's engine (the
+// public surface, src/admin/index.ts). Each form field validates exactly as the API does (DRF's
+// ProductSerializer rules for a form body, from product-fields.ts).
 import {
-  registerDeletePage,
-  sectionUrls,
-  type AdminContext,
+  modelAdmin,
+  shownTime,
+  type AdminFormField,
   type AdminSection,
-  type Deleter,
+  type ParsedField,
 } from '../admin/index.js';
-import { registerProductForms } from './product-admin-forms.js';
-import { PRODUCT_COLUMNS, registerProductList } from './product-admin-list.js';
-import { toProduct, type Product } from './product.js';
+import { nowTimestamp } from '../index.js';
+import { formatCents } from './decimal.js';
+import {
+  NAME_MAX_LENGTH,
+  PRODUCT_FIELD_RULES,
+  validateProduct,
+  type ProductInput,
+} from './product-fields.js';
+import type { ProductRow } from './product-table.js';
+import { PRODUCT_DEFAULTS } from './product.js';
+
+/**
+ * The API's validation of one field sent by a form: its value, its errors, or null when the form
+ * left it out (a missing required field is refused by the engine first).
+ */
+function productField(name: keyof typeof PRODUCT_FIELD_RULES, key: keyof ProductInput) {
+  return (raw: string | undefined): ParsedField => {
+    const checked = validateProduct(raw === undefined ? {} : { [name]: raw }, 'partial', { form: true });
+    if (!checked.ok) return { errors: checked.errors[name] ?? [] };
+    const value = checked.value[key];
+    return value === undefined ? null : { value };
+  };
+}
+
+const FIELDS: readonly AdminFormField<ProductRow>[] = [
+  {
+    name: 'name',
+    label: 'Name',
+    kind: 'text',
+    required: PRODUCT_FIELD_RULES.name.required,
+    widget: { maxlength: NAME_MAX_LENGTH },
+    show: (row) => row.name,
+    parse: productField('name', 'name'),
+  },
+  {
+    name: 'description',
+    label: 'Description',
+    kind: 'textarea',
+    required: PRODUCT_FIELD_RULES.description.required,
+    initial: PRODUCT_DEFAULTS.description,
+    default: PRODUCT_DEFAULTS.description,
+    show: (row) => row.description,
+    parse: productField('description', 'description'),
+  },
+  {
+    name: 'price',
+    column: 'price_cents',
+    label: 'Price',
+    kind: 'text',
+    required: PRODUCT_FIELD_RULES.price.required,
+    widget: { inputmode: 'decimal' },
+    help: 'Up to 10 digits, 2 after the decimal point, e.g. 12.50.',
+    show: (row) => formatCents(Number(row.price_cents)),
+    parse: productField('price', 'priceCents'),
+  },
+  {
+    name: 'stock',
+    label: 'Stock',
+    kind: 'number',
+    required: PRODUCT_FIELD_RULES.stock.required,
+    widget: { inputmode: 'numeric' },
+    help: `Left empty: ${PRODUCT_DEFAULTS.stock} for a new product, unchanged for an existing one.`,
+    initial: String(PRODUCT_DEFAULTS.stock),
+    default: PRODUCT_DEFAULTS.stock,
+    show: (row) => String(Number(row.stock)),
+    parse: productField('stock', 'stock'),
+  },
+];
 
 /** The products section. */
-export const productAdmin: AdminSection = {
+export const productAdmin: AdminSection = modelAdmin<ProductRow>({
   slug: 'products',
   name: 'Products',
+  singular: 'product',
   contentType: 'product',
   app: { label: 'products', name: 'Products' },
-  register: registerProductAdmin,
-};
-
-/** Registers the products section's pages. */
-function registerProductAdmin(admin: FastifyInstance, { log, root }: AdminContext): void {
-  const { database } = admin.keygate;
-  const db = productDb(database.db);
-  const urls = sectionUrls(root, 'products');
-  const crumbs = [{ label: 'Products', href: urls.list }];
-
-  async function record(
-    trx: Transaction<ProductDatabase>,
-    actor: User,
-    product: Product,
-    action: 'added' | 'changed' | 'deleted',
-    message?: string,
-  ) {
-    await log.record(trx, {
-      actor,
-      contentType: 'product',
-      objectId: product.id,
-      objectRepr: product.name,
-      action,
-      message,
-    });
-  }
-
-  const deleter: Deleter = {
-    noun: 'product',
-    plural: 'products',
-    listPath: urls.list,
-    async load(ids) {
-      if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('products')
-        .select(['id', 'name'])
-        .where('id', 'in', ids)
-        .orderBy('id')
-        .execute();
-      return rows.map((row) => ({
-        id: Number(row.id),
-        label: row.name,
-        href: urls.change(Number(row.id)),
-        related: [],
-      }));
+  table: 'products',
+  columns: ['id', 'name', 'description', 'price_cents', 'stock', 'created', 'updated'],
+  objectRepr: (row) => row.name,
+  listDisplay: [
+    { label: 'Name', cell: (row) => row.name, sort: { key: 'name', column: 'name' } },
+    {
+      label: 'Price',
+      cell: (row) => formatCents(Number(row.price_cents)),
+      sort: { key: 'price', column: 'price_cents' },
     },
-    async deleteAll(actor, doomed) {
-      return db.transaction().execute(async (trx) => {
-        let deleted = 0;
-        for (const item of doomed) {
-          const row = await trx
-            .deleteFrom('products')
-            .where('id', '=', item.id)
-            .returning(PRODUCT_COLUMNS)
-            .executeTakeFirst();
-          if (row === undefined) continue;
-          await record(trx, actor, toProduct(row), 'deleted');
-          deleted += 1;
-        }
-        return deleted;
-      });
+    { label: 'Stock', cell: (row) => String(Number(row.stock)), sort: { key: 'stock', column: 'stock' } },
+    { label: 'Created', cell: (row) => shownTime(row.created), sort: { key: 'created', column: 'created' } },
+  ],
+  searchFields: ['name', 'description'],
+  searchPlaceholder: 'Search name or description',
+  listFilter: [
+    {
+      param: 'in_stock',
+      title: 'By availability',
+      choices: [
+        { value: 'yes', label: 'In stock' },
+        { value: 'no', label: 'Out of stock' },
+      ],
+      where: (eb, value) => (value === 'yes' ? eb('stock', '>', 0) : eb('stock', '=', 0)),
     },
-  };
-
-  registerProductList(admin, { db, database, urls, crumbs, deleter });
-  registerProductForms(admin, { db, urls, crumbs, record });
-  registerDeletePage(admin, 'products', deleter, crumbs);
-}
+  ],
+  ordering: { key: 'created', descending: true },
+  fields: FIELDS,
+  // Django's auto_now_add / auto_now.
+  beforeSave(values, { row }) {
+    const now = nowTimestamp();
+    return { values: { ...values, ...(row === undefined && { created: now }), updated: now } };
+  },
+});
