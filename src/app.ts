@@ -14,6 +14,7 @@ import { keygateApiInfo } from './api-info.js';
 import { productAdmin } from './products/product-admin.js';
 import { productResource } from './products/product-resource.js';
 import type { ProjectResources } from './project/project-config.js';
+import { isModel } from './model/define-model.js';
 import type { Keygate } from './keygate.js';
 import { keygatePlugin } from './plugin/keygate-plugin.js';
 
@@ -82,7 +83,10 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
     tokenEndpoints: true,
     sessions: true,
     browsableApi: true,
-    admin: { root: options.adminRoot, sections: seed ? [productAdmin] : [] },
+    admin: {
+      root: options.adminRoot,
+      sections: seed ? [productAdmin] : (options.resources ?? []).filter(isModel),
+    },
     docs: keygateApiInfo(),
     health: true,
     notFound: true,

@@ -25,6 +25,7 @@ import { jsonRenderer, type Renderer } from '../http/render.js';
 import type { ResourceDefinition } from '../http/resource.js';
 import { ApiRouter } from '../http/router.js';
 import { isModel, type Model } from '../model/define-model.js';
+import { modelAdminSection } from '../model/model-admin-section.js';
 import { browsableApiRenderer } from '../html/browsable-api-renderer.js';
 import { registerStaticRoutes } from '../html/static-routes.js';
 import type { Keygate } from '../keygate.js';
@@ -103,8 +104,9 @@ export interface KeygatePluginOptions {
     | {
         /** The admin's URL prefix; default `/admin/`. */
         readonly root?: string;
-        /** The app's own admin sections, listed after users and tokens. */
-        readonly sections?: readonly AdminSection[];
+        /** The app's own admin sections, listed after users and tokens: models (`defineModel`) or sections. */
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        readonly sections?: readonly (AdminSection | Model<any>)[];
       };
   /**
    * The OpenAPI document at `/openapi.json` and Swagger UI at `/docs`, with the document's `info`
@@ -194,7 +196,12 @@ async function keygateRoutes(scope: FastifyInstance, options: KeygatePluginOptio
   const admin = options.admin ?? false;
   if (admin !== false) {
     const { root, sections = [] } = admin === true ? {} : admin;
-    registerAdmin(scope, { root, sections: [userAdmin, tokenAdmin, ...sections] });
+    const own = sections.flatMap((section) => {
+      if (!isModel(section)) return [section];
+      const made = modelAdminSection(section);
+      return made === null ? [] : [made];
+    });
+    registerAdmin(scope, { root, sections: [userAdmin, tokenAdmin, ...own] });
   }
   if (options.browsableApi === true || admin !== false) registerStaticRoutes(scope);
   if (options.health === true) registerHealthRoutes(scope);
