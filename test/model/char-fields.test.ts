@@ -113,6 +113,7 @@ describe('fields.email', () => {
       'a@x.com-',
       'a@[1.2.3]',
       'a b@x.com',
+      '"a b"@x.org',
       '@x.com',
     ]) {
       assert.deepEqual(await messagesOf(field, raw), [EMAIL], raw);
