@@ -53,7 +53,9 @@ export async function validateData(
   for (const [name, field] of Object.entries(fields)) {
     if (field.readOnly) continue;
     const present = Object.hasOwn(data, name) && data[name] !== undefined;
-    const raw = context.form ? formValue(field, present, data[name], mode) : present ? data[name] : undefined;
+    let raw = context.form ? formValue(field, present, data[name], mode) : present ? data[name] : undefined;
+    // RelatedField.run_validation: "We force empty strings to None values for relational fields."
+    if (raw === '' && field.kind === 'foreignKey') raw = null;
     let outcome: Checked<unknown>;
     if (raw === undefined) {
       if (mode === 'partial' || !field.required) continue;
