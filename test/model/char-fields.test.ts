@@ -114,6 +114,8 @@ describe('fields.email', () => {
       'a@[1.2.3]',
       'a b@x.com',
       '"a b"@x.org',
+      'a@x%41.com',
+      'a@ü%41.com',
       '@x.com',
     ]) {
       assert.deepEqual(await messagesOf(field, raw), [EMAIL], raw);
