@@ -120,6 +120,11 @@ describe('savedValues and toColumns', () => {
     assert.deepEqual(toColumns(NOTE, { rank: 1, updated: now }), { rank: 1, updated: now });
   });
 
+  it("create: a blank string field without a default gets Django's '' default", () => {
+    const model = { nick: fields.char({ blank: true }), bio: fields.text({ blank: true, null: true }) };
+    assert.deepEqual(savedValues(model, {}, 'create', contextFor(), now), { nick: '', bio: null });
+  });
+
   it('create without a user cannot fill the owner', () => {
     assert.throws(() => savedValues(NOTE, { title: 'T' }, 'create', contextFor(false, null), now), TypeError);
   });
