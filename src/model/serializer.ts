@@ -17,6 +17,7 @@ export type DataValidation =
 
 const REQUIRED = 'This field is required.';
 const NULL = 'This field may not be null.';
+const STRING_KINDS: ReadonlySet<string> = new Set(['char', 'text', 'email']);
 
 /** The column a field is stored in: its `column`, else its name (`<name>_id` for a relation, as Django's). */
 export function columnOf(name: string, field: AnyModelField): string {
@@ -54,7 +55,9 @@ export async function validateData(
   for (const [name, field] of Object.entries(fields)) {
     if (field.readOnly) continue;
     const present = Object.hasOwn(data, name) && data[name] !== undefined;
-    const raw = context.form ? formValue(field, present, data[name], mode) : present ? data[name] : undefined;
+    let raw = context.form ? formValue(field, present, data[name], mode) : present ? data[name] : undefined;
+    // RelatedField.run_validation: "We force empty strings to None values for relational fields."
+    if (raw === '' && field.kind === 'foreignKey') raw = null;
     let outcome: Checked<unknown>;
     if (raw === undefined) {
       if (mode === 'partial' || !field.required) continue;
@@ -72,7 +75,8 @@ export async function validateData(
 
 /**
  * The values a save writes, by field name: the validated ones; on create, each other writable
- * field's model default, the owner (the request's user) and `autoNow`/`autoNowAdd` datetimes; on
+ * field's model default (Django's `get_default`: the default, else null when nullable, else `''`
+ * for char, text and email), the owner (the request's user) and `autoNow`/`autoNowAdd` datetimes; on
  * update, `autoNow` datetimes. One instant serves every automatic datetime of the save.
  */
 export function savedValues(
@@ -93,8 +97,10 @@ export function savedValues(
       values[name] = now;
     else if (mode === 'create' && !field.readOnly) {
       const fallback = field.defaultValue();
+      // Django Field.get_default without a default: None when null=True, '' for string fields.
       if (fallback !== undefined) values[name] = fallback;
       else if (field.allowNull) values[name] = null;
+      else if (STRING_KINDS.has(field.kind)) values[name] = '';
     }
   }
   return values;

@@ -113,6 +113,9 @@ describe('fields.email', () => {
       'a@x.com-',
       'a@[1.2.3]',
       'a b@x.com',
+      '"a b"@x.org',
+      'a@x%41.com',
+      'a@ü%41.com',
       '@x.com',
     ]) {
       assert.deepEqual(await messagesOf(field, raw), [EMAIL], raw);

@@ -4,12 +4,15 @@ import { describe, it } from 'node:test';
 import {
   fields,
   fieldsMetadata,
+  representRow,
   validateData,
   type FieldContext,
   type ModelFields,
 } from '../../src/model/index.js';
 import { validateProduct } from '../../src/products/product-fields.js';
+import { representProduct } from '../../src/products/product-resource.js';
 import { PRODUCT_FIELD_METADATA } from '../../src/products/product-schemas.js';
+import { toProduct } from '../../src/products/product.js';
 
 /** The seed model as a definition (price stored as cents in `price_cents`). */
 const PRODUCT: ModelFields = {
@@ -169,5 +172,53 @@ describe('Product as model fields: OPTIONS metadata', () => {
     const actual = fieldsMetadata(PRODUCT);
     assert.deepEqual(actual, PRODUCT_FIELD_METADATA);
     assert.equal(JSON.stringify(actual), JSON.stringify(PRODUCT_FIELD_METADATA));
+  });
+});
+
+describe('Product as model fields: representation', () => {
+  it('representRow gives the bytes representProduct gives, for SQLite and PostgreSQL rows', () => {
+    const rows = [
+      {
+        id: 1,
+        name: 'W',
+        description: '',
+        price_cents: 2048,
+        stock: 0,
+        created: '2026-11-27T23:29:42.748410Z',
+        updated: '2026-11-27T23:29:42.748411Z',
+      },
+      {
+        id: '22',
+        name: 'É 😀',
+        description: 'd',
+        price_cents: '-50',
+        stock: '2147483647',
+        created: '2026-01-01T00:00:00.000001Z',
+        updated: '2026-01-01T00:00:00.100000Z',
+      },
+      {
+        id: 3,
+        name: 'x',
+        description: 'y',
+        price_cents: 0,
+        stock: 7,
+        created: '2026-01-01T00:00:00.123000Z',
+        updated: '2026-01-01T00:00:00.123000Z',
+      },
+      {
+        id: 4,
+        name: 'x',
+        description: 'y',
+        price_cents: 9999999999,
+        stock: 7,
+        created: '2026-01-01T00:00:00.000010Z',
+        updated: '2026-01-01T00:00:00.000010Z',
+      },
+    ];
+    for (const row of rows) {
+      // toProduct is typed for SQLite rows; PostgreSQL's int8 text goes through Number() the same way.
+      const product = toProduct(row as unknown as Parameters<typeof toProduct>[0]);
+      assert.equal(JSON.stringify(representRow(PRODUCT, row)), JSON.stringify(representProduct(product)));
+    }
   });
 });

@@ -29,6 +29,9 @@ export function isDjangoEmail(value: string): boolean {
   const domain = value.slice(at + 1);
   if (!USER.test(user)) return false;
   if (DOMAIN_ALLOWLIST.includes(domain) || validDomainPart(domain)) return true;
+  // Python's idna codec leaves an ASCII domain as it is, and never percent-decodes (the URL host
+  // parser behind domainToASCII does): only a non-ASCII domain without `%` can become valid here.
+  if ([...domain].every((ch) => ch.charCodeAt(0) < 0x80) || domain.includes('%')) return false;
   const ascii = domainToASCII(domain);
   return ascii !== '' && validDomainPart(ascii);
 }
