@@ -37,10 +37,10 @@ describe('fields.boolean', () => {
     });
   });
 
-  it('stores 0/1 and reads 0/1, "0"/"1" or a PostgreSQL boolean back', () => {
+  it('stores a boolean (SQLite binds it as 1/0) and reads 0/1, "0"/"1" or a PostgreSQL boolean back', () => {
     const field = fields.boolean();
-    assert.equal(field.toColumn(true), 1);
-    assert.equal(field.toColumn(false), 0);
+    assert.equal(field.toColumn(true), true);
+    assert.equal(field.toColumn(false), false);
     const shown = [1, 0, '1', '0', true, false].map(
       (stored) => representRow({ b: field }, { id: 1, b: stored }).b,
     );
@@ -184,7 +184,7 @@ describe('fields.owner', () => {
       ok: true,
       value: {},
     });
-    assert.deepEqual(representRow(model, { id: 1, owner: '2' }), { id: 1, owner: 2 });
+    assert.deepEqual(representRow(model, { id: 1, owner_id: '2' }), { id: 1, owner: 2 });
     assert.deepEqual(fieldsMetadata(model).owner, {
       type: 'field',
       required: false,

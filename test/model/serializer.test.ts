@@ -111,8 +111,13 @@ describe('savedValues and toColumns', () => {
       created: now,
       updated: now,
     });
-    const { unit_price: _price, ...rest } = values;
-    assert.deepEqual(toColumns(NOTE, values), { ...rest, unit_price_cents: 150, done: 1 });
+    const { unit_price: _price, category: _category, owner: _owner, ...rest } = values;
+    assert.deepEqual(toColumns(NOTE, values), {
+      ...rest,
+      unit_price_cents: 150,
+      category_id: null,
+      owner_id: 2,
+    });
   });
 
   it('update: only the validated values and autoNow', () => {
@@ -142,8 +147,8 @@ describe('representRow', () => {
       rank: 3,
       done: 0,
       due: null,
-      category: 5,
-      owner: 2,
+      category_id: 5,
+      owner_id: 2,
       created: '2026-01-01T00:00:00.000000Z',
     };
     const item = representRow(NOTE, row);
@@ -209,10 +214,10 @@ describe('fieldSchemas', () => {
       contact: null,
       rank: 3,
       unit_price_cents: 1999,
-      done: 1,
+      done: true,
       due: null,
-      category: null,
-      owner: 2,
+      category_id: null,
+      owner_id: 2,
       created: '2026-01-01T00:00:00.000000Z',
       updated: '2026-01-01T00:00:00.000000Z',
     };
