@@ -38,7 +38,7 @@ function shown([name, field]: Field, row: TableRow): string {
   const value = field.fromColumn(row[columnOf(name, field)]);
   if (value === null || value === undefined) return '';
   if (field.kind === 'boolean') return value === true ? 'on' : '';
-  if (field.kind === 'datetime') return shownTime(String(value));
+  if (field.kind === 'datetime') return typeof value === 'string' ? shownTime(value) : '';
   const represented = field.represent(value);
   return typeof represented === 'string' ? represented : JSON.stringify(represented);
 }
@@ -54,7 +54,8 @@ function cell(entry: Field, row: TableRow): string | Cell {
 function objectRepr(name: string, fields: readonly Field[]): (row: TableRow) => string {
   const text = fields.find(([, field]) => field.kind === 'char' || field.kind === 'email');
   return (row) => {
-    const value = text === undefined ? '' : String(row[columnOf(...text)] ?? '');
+    const stored = text === undefined ? undefined : row[columnOf(...text)];
+    const value = typeof stored === 'string' ? stored : '';
     return value !== '' ? value : `${name} object (${String(row.id)})`;
   };
 }
@@ -119,8 +120,8 @@ function formField(entry: Field, exists: () => FieldContext['exists']): AdminFie
 }
 
 /** The admin section of `model`, or null when the model says `admin: false`. */
-export function modelAdminSection(model: Model): AdminSection | null {
-  const { definition } = model;
+export function modelAdminSection<Fields extends ModelFields>(model: Model<Fields>): AdminSection | null {
+  const definition = model.definition as unknown as Model['definition'];
   if (definition.admin === false) return null;
   const options: ModelAdminOptions<ModelFields> = definition.admin ?? {};
   const entries: Field[] = Object.entries(definition.fields);
