@@ -28,7 +28,9 @@ export interface ResourceFilters {
 
 /** One ordering term: a field, ascending unless `descending`. */
 export interface OrderTerm {
+  /** The field's API name. */
   readonly field: string;
+  /** Whether it orders from the highest value down (`-field`). */
   readonly descending: boolean;
 }
 

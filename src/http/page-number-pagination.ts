@@ -1,7 +1,14 @@
 // DRF's PageNumberPagination over Django's Paginator: `?page=N` (or `last`), 404 for a bad page.
 import { Type } from 'typebox';
 import { NotFound } from '../errors.js';
-import { lastValue, positiveInt, type Page, type PageWindow, type Pagination } from './pagination.js';
+import {
+  lastValue,
+  positiveInt,
+  type Page,
+  type PageFetch,
+  type PageWindow,
+  type Pagination,
+} from './pagination.js';
 import { removeQueryParam, replaceQueryParam } from './query-string.js';
 
 /** DRF's `invalid_page_message`, for a page that is not a number, below 1 or past the last page. */
@@ -65,7 +72,7 @@ export function pageNumberPagination(options: PageNumberOptions): Pagination {
     async paginate<T>(
       query: Readonly<Record<string, unknown>>,
       url: string,
-      fetch: (window: PageWindow) => Promise<{ readonly count: number; readonly items: T[] }>,
+      fetch: PageFetch<T>,
     ): Promise<Page<T>> {
       const size = sizeOf(query);
       const requested = requestedPage(lastValue(query.page));

@@ -50,9 +50,13 @@ export function pageWindow(
 
 /** The paginated body: `{"count","next","previous","results"}` in DRF's key order. */
 export interface Page<T> {
+  /** How many items there are in all. */
   readonly count: number;
+  /** The absolute URL of the next page, or null on the last one. */
   readonly next: string | null;
+  /** The absolute URL of the previous page, or null on the first one. */
   readonly previous: string | null;
+  /** The items of this page. */
   readonly results: readonly T[];
 }
 
@@ -80,7 +84,15 @@ export function paginate<T>(url: string, window: PageWindow, count: number, resu
 }
 
 /** The items of one window and the count of all: what a repository's `page` answers. */
-export type PageFetch<T> = (window: PageWindow) => Promise<{ readonly count: number; readonly items: T[] }>;
+export type PageFetch<T> = (window: PageWindow) => Promise<PageRead<T>>;
+
+/** What a fetch of one window answers. */
+export interface PageRead<T> {
+  /** How many items there are in all. */
+  readonly count: number;
+  /** The items of the window. */
+  readonly items: T[];
+}
 
 /**
  * A resource's pagination class (DRF's BasePagination): it turns the request's query into windows

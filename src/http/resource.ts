@@ -139,12 +139,29 @@ export function registerResource<Item, Input>(
     schemas: docs.list,
   });
 
+  // The item each detail request loaded, for the browsable API's forms after the handler ran: a
+  // cache per request, dropped with it.
+  const loaded = new WeakMap<FastifyRequest, { readonly item: Item }>();
   // DRF's get_object(): the item or a 404, then check_object_permissions for `method`.
   const getObject = async (request: FastifyRequest, lookup: string | undefined, method = request.method) => {
     const item = await repository.get(parsePk(lookup));
     if (item === undefined) throw new NotFound();
     checkObjectPermissions({ method, user: request.user }, access.permissions, item);
+    loaded.set(request, { item });
     return item;
+  };
+  // The PUT form: DRF's show_form_for_method checks the permissions, then those on the object shown.
+  const mayPut = (request: FastifyRequest): boolean => {
+    if (!mayUse(request, access, 'PUT')) return false;
+    const shown = loaded.get(request);
+    if (shown === undefined) return true;
+    try {
+      checkObjectPermissions({ method: 'PUT', user: request.user }, access.permissions, shown.item);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError) return false;
+      throw error;
+    }
   };
   const write = async (request: FastifyRequest, lookup: string | undefined, mode: ValidationMode) => {
     const id = parsePk(lookup);
@@ -174,7 +191,7 @@ export function registerResource<Item, Input>(
         return { status: 204 };
       },
     },
-    actions: (request) => (mayUse(request, access, 'PUT') ? { PUT: resource.fields } : undefined),
+    actions: (request) => (mayPut(request) ? { PUT: resource.fields } : undefined),
     // SimpleMetadata.determine_actions runs get_object() on a copy of the request made a PUT.
     getObject: (request, lookup) => getObject(request, lookup, 'PUT'),
     schemas: docs.detail,

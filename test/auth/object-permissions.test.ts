@@ -73,10 +73,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         for (const table of ['tutorial', 'private', 'loose'] as const) {
           await createNotesTable(keygate, table);
           const resource = notesResource(keygate, table);
-          apps[table] = await notesApp(keygate, {
-            ...resource,
-            access: { ...resource.access, permissions: permissions[table] },
-          });
+          apps[table] = await notesApp(
+            keygate,
+            {
+              ...resource,
+              access: { ...resource.access, permissions: permissions[table] },
+            },
+            { sessions: true, browsableApi: true },
+          );
         }
       });
 
@@ -148,6 +152,21 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         assert.deepEqual(await actions(), []);
         const list = await call('tutorial', 'OPTIONS', '', bob);
         assert.deepEqual(Object.keys(list.json<{ actions: object }>().actions), ['POST']);
+      });
+
+      it("shows the browsable API's PUT form only to the user the object check lets change it", async () => {
+        const id = await create('tutorial');
+        const page = async (who: { key: string }) => {
+          const response = await apps.tutorial.inject({
+            url: `/tutorial/${id}/`,
+            headers: { authorization: `Token ${who.key}`, accept: 'text/html' },
+          });
+          assert.equal(response.statusCode, 200, response.body);
+          assert.match(String(response.headers['content-type']), /^text\/html/);
+          return response.body;
+        };
+        assert.match(await page(alice), /data-method="PUT"/);
+        assert.doesNotMatch(await page(bob), /data-method="(PUT|PATCH|DELETE)"/);
       });
 
       it('refuses reading to anyone but the owner with isOwner', async () => {

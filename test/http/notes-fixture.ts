@@ -10,6 +10,7 @@ import {
   openKeygate,
   TokenAuthentication,
   type Keygate,
+  type KeygatePluginOptions,
   type ResourceDefinition,
   type Validated,
 } from '../../src/index.js';
@@ -125,16 +126,18 @@ export function notesResource(
   });
 }
 
-/** A host app serving `resource` (and its OpenAPI document) through keygate's plugin. */
+/** A host app serving `resource` (and its OpenAPI document) through keygate's plugin, plus `options`. */
 export async function notesApp(
   keygate: Keygate,
   resource: ResourceDefinition<Note, NoteInput>,
+  options: Partial<KeygatePluginOptions> = {},
 ): Promise<FastifyInstance> {
   const app = Fastify();
   await app.register(keygatePlugin, {
     keygate,
     api: { resources: [resource as unknown as ResourceDefinition<unknown, unknown>] },
     docs: { title: 'Notes', version: '1.0.0' },
+    ...options,
   });
   await app.ready();
   return app;
