@@ -31,6 +31,7 @@ export {
   IsAdminUser,
   IsAuthenticated,
   IsAuthenticatedOrReadOnly,
+  checkObjectPermissions,
   isOwner,
   isOwnerOrReadOnly,
   type Permission,
@@ -88,6 +89,7 @@ export {
   type LimitOffsetOptions,
   type Page,
   type PageFetch,
+  type PageRead,
   type PageWindow,
   type Pagination,
 } from './http/pagination.js';
