@@ -84,6 +84,11 @@ export interface AdminFormField<Row> {
    * the browser checks them, the server validates regardless, in `parse`.
    */
   readonly widget?: FieldWidget;
+  /**
+   * Leading and trailing whitespace is removed from what is sent, before `parse` and when the
+   * form is shown again after an error (Django's CharField `strip`). Default no.
+   */
+  readonly strip?: boolean;
   /** The add form's starting text (for a checkbox: `'on'` starts checked). */
   readonly initial?: string;
   /** The column value a new row gets when `parse` leaves the field out (the model's default). */
