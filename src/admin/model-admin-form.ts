@@ -230,6 +230,8 @@ export function registerModelForms<Row extends object>(
       const row = await engine.rowOf(request);
       const user = adminUser(request);
       const editable = may.change(user, row);
+      // A section whose change page is a view of its own (read-only) takes no change POST.
+      if (request.method === 'POST' && definition.changeView) throw new NotFound();
       if (request.method !== 'POST' && definition.changeView)
         return definition.changeView(request, reply, row);
       if (request.method !== 'POST')
