@@ -1,15 +1,14 @@
 // The engine's add and change forms: each field parsed from what was sent, errors beside it, then
 // the write, the section's hooks and the log entry in one transaction, and Django's redirects.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DoesNotExist, NotFound, ValidationError, type FieldErrors } from '../errors.js';
+import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
 import { adminUser, allowOnly, field, formData, sendAdminPage } from './admin-page.js';
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
-import { rowWriter } from './model-admin-save.js';
+import { inTransaction, rowWriter } from './model-admin-save.js';
 import type {
   AdminField,
   AdminFormField,
-  AnyTransaction,
   ModelAdminDefinition,
   ModelAdminEngine,
   SaveContext,
@@ -35,6 +34,9 @@ export function registerModelForms<Row extends object>(
   const addFields: readonly AdminFormField<Row>[] = (
     definition.addFields ?? definition.fields.filter((f): f is AdminFormField<Row> => f.readonly !== true)
   ).filter(shownHere);
+  const stripped = new Set(
+    [...addFields, ...changeFields].flatMap((f) => (f.readonly !== true && f.strip === true ? [f.name] : [])),
+  );
   const may = {
     add: (user: User) => definition.hasAddPermission?.(user) ?? true,
     change: (user: User, row?: Row) => definition.hasChangePermission?.(user, row) ?? true,
@@ -129,7 +131,7 @@ export function registerModelForms<Row extends object>(
     const sent: Record<string, string | undefined> = {};
     const adding = row === null;
     for (const f of editableFields(user, row)) {
-      const raw = Object.hasOwn(data, f.name) ? field(data, f.name) : undefined;
+      const raw = sentValue(data, f.name);
       sent[f.name] = raw;
       const parsed =
         raw === undefined && f.required === true && f.kind !== 'checkbox'
@@ -144,24 +146,19 @@ export function registerModelForms<Row extends object>(
     return definition.clean(sent, { values, errors }, { user, ...(row === null ? {} : { row }) });
   }
 
+  /** The value sent for `name` (trimmed for a `strip` field), or undefined when it was not sent. */
+  function sentValue(data: Readonly<Record<string, unknown>>, name: string): string | undefined {
+    if (!Object.hasOwn(data, name)) return undefined;
+    return stripped.has(name) ? field(data, name).trim() : field(data, name);
+  }
+
   /** What was sent, as the form shows it again after an error. */
   function sentValues(data: Readonly<Record<string, unknown>>): Record<string, string> {
     return Object.fromEntries(
       Object.keys(data)
         .filter((name) => typeof data[name] === 'string' || Array.isArray(data[name]))
-        .map((name) => [name, field(data, name)]),
+        .map((name) => [name, sentValue(data, name) ?? '']),
     );
-  }
-
-  /** Runs `work` in a transaction; a ValidationError it throws is answered, for the form to show. */
-  async function inTransaction<T>(work: (trx: AnyTransaction) => Promise<T>): Promise<T | ValidationError> {
-    try {
-      return await db.transaction().execute(work);
-    } catch (error) {
-      if (error instanceof ValidationError) return error;
-      if (error instanceof DoesNotExist) throw new NotFound();
-      throw error;
-    }
   }
 
   async function save(
@@ -177,7 +174,7 @@ export function registerModelForms<Row extends object>(
     const { values, errors } = await parse(data, user, before);
     if (Object.keys(errors).length > 0) return failed(errors);
     const shownBefore = before === null ? {} : valuesOf(before);
-    const outcome = await inTransaction(async (trx) => {
+    const outcome = await inTransaction(db, async (trx) => {
       const context: SaveContext<Row> = { user, trx, ...(before === null ? {} : { row: before }) };
       const written = await write(trx, values, context);
       if (written === undefined || 'errors' in written) return written;
@@ -233,6 +230,8 @@ export function registerModelForms<Row extends object>(
       const row = await engine.rowOf(request);
       const user = adminUser(request);
       const editable = may.change(user, row);
+      // A section whose change page is a view of its own (read-only) takes no change POST.
+      if (request.method === 'POST' && definition.changeView) throw new NotFound();
       if (request.method !== 'POST' && definition.changeView)
         return definition.changeView(request, reply, row);
       if (request.method !== 'POST')

@@ -84,6 +84,11 @@ export interface AdminFormField<Row> {
    * the browser checks them, the server validates regardless, in `parse`.
    */
   readonly widget?: FieldWidget;
+  /**
+   * Leading and trailing whitespace is removed from what is sent, before `parse` and when the
+   * form is shown again after an error (Django's CharField `strip`). Default no.
+   */
+  readonly strip?: boolean;
   /** The add form's starting text (for a checkbox: `'on'` starts checked). */
   readonly initial?: string;
   /** The column value a new row gets when `parse` leaves the field out (the model's default). */
@@ -102,6 +107,7 @@ export interface AdminFormField<Row> {
    * posted for it is ignored (Django's `get_readonly_fields(request, obj)`). Default yes.
    */
   readonly editable?: (user: User, row?: Row) => boolean;
+  /** An editable field is not read-only (see {@link AdminReadonlyField}). */
   readonly readonly?: false;
 }
 
@@ -114,9 +120,11 @@ export interface AdminReadonlyField<Row> {
   readonly readonly: true;
   /** The form field's name (its element id is `id_<name>`). */
   readonly name: string;
+  /** Its label. */
   readonly label: string;
   /** The value shown. */
   readonly show: (row: Row) => string;
+  /** Help text under the field. */
   readonly help?: string;
 }
 
@@ -125,7 +133,9 @@ export type AdminField<Row> = AdminFormField<Row> | AdminReadonlyField<Row>;
 
 /** What the form's `clean` hook is told and answers: the parsed values and the errors so far. */
 export interface Cleaned {
+  /** The column values to save. */
   readonly values: Readonly<Record<string, unknown>>;
+  /** The messages by field name (a name that is no field's is shown above the form). */
   readonly errors: FieldErrors;
 }
 
@@ -145,7 +155,9 @@ export type BeforeSave =
 
 /** A saved row, as a section's `respondToSave` hook receives it. */
 export interface Saved<Row> {
+  /** The row as stored after the save. */
   readonly row: Row;
+  /** True for an add, false for a change. */
   readonly adding: boolean;
   /** The success message the engine would flash ("The product “Mug” was added successfully."). */
   readonly message: string;

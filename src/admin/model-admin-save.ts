@@ -1,7 +1,7 @@
 // The engine's write of a form's values: the section's beforeSave hook, then the INSERT or UPDATE
 // (or the section's own insert), then the row read back inside the same transaction.
-import type { FieldErrors } from '../errors.js';
-import type { AnyTransaction, ModelAdminDefinition, SaveContext } from './model-admin-types.js';
+import { DoesNotExist, NotFound, ValidationError, type FieldErrors } from '../errors.js';
+import type { AnyDatabase, AnyTransaction, ModelAdminDefinition, SaveContext } from './model-admin-types.js';
 
 /** What a write answers: the row written (and what the section's insert returned), errors, or nothing (gone). */
 export type Written<Row> = { row: Row; extra?: unknown } | { errors: FieldErrors } | undefined;
@@ -64,4 +64,21 @@ export function rowWriter<Row extends object>(
   }
 
   return write;
+}
+
+/**
+ * Runs `work` in a transaction of `db`; a ValidationError it throws is answered, for the form to
+ * show, and DoesNotExist (the row went meanwhile) is a 404.
+ */
+export async function inTransaction<T>(
+  db: AnyDatabase,
+  work: (trx: AnyTransaction) => Promise<T>,
+): Promise<T | ValidationError> {
+  try {
+    return await db.transaction().execute(work);
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    if (error instanceof DoesNotExist) throw new NotFound();
+    throw error;
+  }
 }

@@ -118,15 +118,15 @@ export interface ModelAdminDefinition<Row extends object> {
   /** Runs in the save's transaction after the write and the log entry; its answer reaches `respondToSave`. */
   readonly afterSave?: (row: Row, context: SaveContext<Row>) => unknown;
   /**
-   * Instead of the INSERT itself (for rows a service creates, e.g. with a secret issued once): makes
-   * the row inside `trx`; answers its id and whatever `respondToSave` needs as `extra`. A
-   * ValidationError it throws is shown on the form.
-   */
-  /**
    * Instead of the UPDATE itself (for rows a service changes): writes `values` to `context.row`
    * inside `trx`. DoesNotExist answers 404; a ValidationError is shown on the form.
    */
   readonly update?: (values: Readonly<Record<string, unknown>>, context: SaveContext<Row>) => Promise<void>;
+  /**
+   * Instead of the INSERT itself (for rows a service creates, e.g. with a secret issued once): makes
+   * the row inside `trx`; answers its id and whatever `respondToSave` needs as `extra`. A
+   * ValidationError it throws is shown on the form.
+   */
   readonly insert?: (
     values: Readonly<Record<string, unknown>>,
     context: SaveContext<Row>,

@@ -67,6 +67,7 @@ export function configureTokenAdmin(
     fields: [
       {
         name: 'user',
+        strip: true,
         label: 'User',
         kind: 'text',
         required: true,
@@ -87,6 +88,7 @@ export function configureTokenAdmin(
         ? [
             {
               name: 'name',
+              strip: true,
               label: 'Name',
               kind: 'text' as const,
               widget: { maxlength: NAME_MAX_LENGTH },

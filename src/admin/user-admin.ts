@@ -36,6 +36,7 @@ function nameField(name: 'first_name' | 'last_name', label: string): AdminFormFi
     name,
     label,
     kind: 'text',
+    strip: true,
     widget: { maxlength: NAME_MAX_LENGTH, autocomplete: 'off' },
     show: (row) => row[name],
     parse(raw) {
@@ -113,6 +114,7 @@ export const userAdmin: AdminSection = modelAdmin<UserRow>(
       },
       {
         name: 'email',
+        strip: true,
         label: 'Email address',
         kind: 'email',
         widget: { maxlength: 254, autocomplete: 'off' },

@@ -56,6 +56,7 @@ export function configureUserAdmin(
     addFields: [
       {
         name: 'username',
+        strip: true,
         label: 'Username',
         kind: 'text',
         required: true,
