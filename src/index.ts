@@ -121,7 +121,10 @@ export {
   type DecimalFieldOptions,
   type ForeignKeyOptions,
   type IntegerFieldOptions,
+  type FieldConstructors,
+  type OwnerFieldOptions,
   type OwnerOptions,
+  type RelatedModel,
 } from './model/fields/index.js';
 export type {
   AnyModelField,

@@ -24,7 +24,10 @@ export type AuthenticationClass =
 export type FieldValue<Field> = Field extends ModelField<infer Value, infer _Options> ? Value : never;
 
 /** A stored object of a model: its `id`, then each field's internal value by field name. */
-export type ModelItem<Fields extends ModelFields> = { readonly id: number } & {
+export type ModelItem<Fields extends ModelFields> = {
+  /** The primary key the database assigned. */
+  readonly id: number;
+} & {
   readonly [Name in keyof Fields]: FieldValue<Fields[Name]>;
 };
 
@@ -46,7 +49,12 @@ export interface ModelAdminOptions<Fields extends ModelFields> {
   /** The section's URL segment under the admin root; default the table's name. */
   readonly slug?: string;
   /** The home page group (Django's app) the section is listed in; default one group named after the section. */
-  readonly app?: { readonly label: string; readonly name: string };
+  readonly app?: {
+    /** The group's id on the home page, e.g. `inventory`. */
+    readonly label: string;
+    /** Its heading, e.g. "Inventory". */
+    readonly name: string;
+  };
 }
 
 /** What {@link defineModel} takes. */
@@ -83,7 +91,9 @@ export interface ModelDefinition<Fields extends ModelFields> {
   readonly search?: readonly FieldName<Fields>[];
   /** DRF's OrderingFilter: `?ordering=` over these fields, and the default ordering (else by id). */
   readonly ordering?: {
+    /** The fields a client may order by (DRF's `ordering_fields`). */
     readonly fields: readonly FieldName<Fields>[];
+    /** The order without a valid `?ordering=`, e.g. `'-created'` (DRF's view `ordering`). */
     readonly default?: OrderingOptions['default'];
   };
   /** The model's admin section; default one with every field. `false`: not in the admin. */

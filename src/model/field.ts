@@ -3,14 +3,28 @@ import type { TSchema } from 'typebox';
 
 /** Outcome of parsing one value: the internal value, or DRF's messages for the field (all of them). */
 export type Checked<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly messages: string[] };
+  | {
+      /** The value was accepted. */
+      readonly ok: true;
+      /** The internal value. */
+      readonly value: T;
+    }
+  | {
+      /** The value was refused. */
+      readonly ok: false;
+      /** DRF's messages for the field, in order. */
+      readonly messages: string[];
+    };
 
 /** What a field may need to know about the request while it parses a value. */
 export interface FieldContext {
   /** The body was urlencoded or multipart (DRF's `html.is_html_input`): absent and `''` mean other things. */
   readonly form: boolean;
   /** The request's user (owner fields take their value from it), or null when anonymous. */
-  readonly user: { readonly id: number } | null;
+  readonly user: {
+    /** The user's id. */
+    readonly id: number;
+  } | null;
   /** True when a row with this id exists in `table` (`'user'` names keygate's users table). */
   exists(table: string, id: number): Promise<boolean>;
 }
@@ -75,7 +89,12 @@ export interface ModelField<Value, Options extends CommonFieldOptions<Value> = C
   /** DRF SimpleMetadata's `get_field_info` for OPTIONS, given the field's label. */
   metadata(label: string): Record<string, string | number | boolean>;
   /** TypeBox schemas: `output` as responses show it, `input` as POST/PUT bodies send it (no default). */
-  schemas(): { readonly output: TSchema; readonly input: TSchema };
+  schemas(): {
+    /** The value as responses show it. */
+    readonly output: TSchema;
+    /** The value as POST/PUT bodies send it. */
+    readonly input: TSchema;
+  };
 }
 
 /** Any field, as a model's ordered field map holds it. */

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { accept, refuse, type Checked, type CommonFieldOptions, type ModelField } from '../field.js';
 import { makeField } from './common.js';
 
-/** Options of {@link boolean}. */
+/** Options of `fields.boolean`. */
 export type BooleanFieldOptions = CommonFieldOptions<boolean>;
 
 /** DRF BooleanField's message. */

@@ -7,7 +7,7 @@ import { makeField } from './common.js';
 
 const { codePointLength, pythonNumberText, strip } = pythonText;
 
-/** Options of {@link char}, {@link text} and {@link email}. */
+/** Options of `fields.char`, `fields.text` and `fields.email`. */
 export interface CharFieldOptions extends CommonFieldOptions<string> {
   /** Django `max_length`: MaxLengthValidator, in code points as Python's `len`. */
   readonly maxLength?: number;

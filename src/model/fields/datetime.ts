@@ -5,7 +5,7 @@ import { accept, refuse, type CommonFieldOptions, type ModelField } from '../fie
 import { makeField } from './common.js';
 import { parseDateTime } from './datetime-parse.js';
 
-/** Options of {@link dateTime}; values are stored timestamps (`2026-11-27T23:29:42.748410Z`). */
+/** Options of `fields.dateTime`; values are stored timestamps (`2026-11-27T23:29:42.748410Z`). */
 export interface DateTimeFieldOptions extends CommonFieldOptions<string> {
   /** Django `auto_now`: read-only, set to now by the engine on every save (create and update). */
   readonly autoNow?: boolean;
@@ -34,7 +34,7 @@ export function representTimestamp(stored: string): string {
 /**
  * Django DateTimeField -> DRF DateTimeField. `autoNow`/`autoNowAdd` make it read-only (Django sets
  * `editable=False`) and give create its value (`defaultValue()` is now); the engine also sets an
- * `autoNow` field on update ({@link automaticValues}).
+ * `autoNow` field on update (`savedValues`).
  */
 export function dateTime(options: DateTimeFieldOptions = {}): ModelField<string, DateTimeFieldOptions> {
   const automatic = options.autoNow === true || options.autoNowAdd === true;

@@ -6,7 +6,7 @@ import { makeField, storedNumber } from './common.js';
 import { formatScaled, parseScaledDecimal } from './decimal-number.js';
 import { INTEGER_MESSAGES } from './integer.js';
 
-/** Options of {@link decimal}. */
+/** Options of `fields.decimal`. */
 export interface DecimalFieldOptions extends CommonFieldOptions<number> {
   /** Django `max_digits` (at most 15, so the scaled integer is exact in a double and a bigint column). */
   readonly maxDigits: number;

@@ -11,7 +11,7 @@ export const MAX_STRING_LENGTH = 1000;
 /** Django IntegerField's range on both databases (32-bit), the default `min`/`max`. */
 export const INTEGER_RANGE = Object.freeze({ min: -2147483648, max: 2147483647 });
 
-/** Options of {@link integer}. */
+/** Options of `fields.integer`. */
 export interface IntegerFieldOptions extends CommonFieldOptions<number> {
   /** DRF `min_value` (default -2147483648, Django IntegerField's range validator, shown in OPTIONS). */
   readonly min?: number;

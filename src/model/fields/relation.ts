@@ -12,13 +12,22 @@ import {
 import { makeField, storedNumber } from './common.js';
 import { pythonInt } from './integer.js';
 
-/** Options of {@link foreignKey}. */
+/** A model a foreign key may point at: what `defineModel` returns has this shape. */
+export interface RelatedModel {
+  /** The model's definition. */
+  readonly definition: {
+    /** The related table. */
+    readonly table: string;
+  };
+}
+
+/** Options of `fields.foreignKey`. */
 export interface ForeignKeyOptions extends CommonFieldOptions<number> {
   /**
    * The related model (`defineModel`), `'user'` for keygate's users, or a table's name. The column
    * is `<field>_id` unless `column` says otherwise, as Django names it.
    */
-  readonly to: string | { readonly definition: { readonly table: string } };
+  readonly to: string | RelatedModel;
 }
 
 /** PrimaryKeyRelatedField's messages. */
@@ -77,7 +86,13 @@ export function foreignKey(options: ForeignKeyOptions): ModelField<number, Forei
   });
 }
 
-/** Options of {@link owner}. */
+/** An owner field's options as the field holds them: what was given, and the related table. */
+export interface OwnerFieldOptions extends OwnerOptions {
+  /** Always keygate's users. */
+  readonly to: 'user';
+}
+
+/** Options of `fields.owner`. */
 export type OwnerOptions = Omit<CommonFieldOptions<number>, 'default' | 'readOnly' | 'null'>;
 
 /**
@@ -85,10 +100,8 @@ export type OwnerOptions = Omit<CommonFieldOptions<number>, 'default' | 'readOnl
  * `perform_create(serializer.save(owner=request.user))` with a `ReadOnlyField(source='owner.id')`
  * style field): read-only, represented as the user's id.
  */
-export function owner(
-  options: OwnerOptions = {},
-): ModelField<number, OwnerOptions & { readonly to: 'user' }> {
-  return makeField<number, OwnerOptions & { readonly to: 'user' }>({
+export function owner(options: OwnerOptions = {}): ModelField<number, OwnerFieldOptions> {
+  return makeField<number, OwnerFieldOptions>({
     kind: 'owner',
     options: { ...options, to: 'user' },
     type: 'field',
