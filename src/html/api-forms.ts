@@ -8,7 +8,9 @@ export interface FormField {
   readonly label: string;
   /** A textarea for unbounded text, else an input. */
   readonly control: 'input' | 'textarea';
-  readonly type: 'text' | 'number';
+  readonly type: 'text' | 'number' | 'email' | 'checkbox';
+  /** A checkbox's state (DRF renders BooleanField as one; unticked, a form sends nothing: false). */
+  readonly checked: boolean;
   readonly inputMode: 'text' | 'decimal' | 'numeric';
   readonly value: string;
   readonly required: boolean;
@@ -74,18 +76,28 @@ function writable(metadata: Metadata): [string, Values][] {
     .filter(([, info]) => info.read_only !== true);
 }
 
+const INPUT_TYPES: Readonly<Record<string, FormField['type']>> = {
+  integer: 'number',
+  field: 'number',
+  email: 'email',
+};
+
 function toField(name: string, info: Values, value: unknown, errors: readonly string[]): FieldGroup {
   const type = typeof info.type === 'string' ? info.type : 'string';
   const maxLength = numberOrNull(info.max_length);
+  const checkbox = type === 'boolean';
   return {
     id: `field-${name}`,
     name,
     label: typeof info.label === 'string' ? info.label : name,
     control: type === 'string' && maxLength === null ? 'textarea' : 'input',
-    type: type === 'integer' ? 'number' : 'text',
-    inputMode: type === 'integer' ? 'numeric' : type === 'decimal' ? 'decimal' : 'text',
-    value: display(value),
-    required: info.required === true,
+    // A related object's primary key (SimpleMetadata's `field`) is typed as a number.
+    type: checkbox ? 'checkbox' : (INPUT_TYPES[type] ?? 'text'),
+    inputMode: type === 'integer' || type === 'field' ? 'numeric' : type === 'decimal' ? 'decimal' : 'text',
+    value: checkbox ? 'on' : display(value),
+    checked: checkbox && (value === true || value === 'true' || value === 'on'),
+    // An unticked box is a valid false: never required.
+    required: info.required === true && !checkbox,
     maxLength,
     min: numberOrNull(info.min_value),
     max: numberOrNull(info.max_value),

@@ -55,6 +55,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         app = Fastify();
         await app.register(keygatePlugin, {
           keygate,
+          sessions: true,
+          browsableApi: true,
           api: { prefix: '/api', resources: [warehouses, movements] },
           docs: { title: 'Inventory', version: '1.0.0' },
         });
@@ -210,6 +212,32 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         const names = byName.json<{ results: Row[] }>().results.map((w) => w.name);
         assert.deepEqual(names, [...names].sort(), 'the default ordering is by name');
         assert.equal((await send('GET', '/api/warehouses/?page=9')).body, '{"detail":"Invalid page."}');
+      });
+
+      it('gives the browsable API a form from the fields; a form without the box is false', async () => {
+        const page = await app.inject({
+          url: '/api/warehouses/',
+          headers: { accept: 'text/html', authorization: `Token ${tokens.alice}` },
+        });
+        assert.equal(page.statusCode, 200);
+        assert.match(
+          page.body,
+          /<input id="field-active" name="active" type="checkbox" inputmode="text" value="on">/,
+        );
+        assert.match(page.body, /<input id="field-capacity" name="capacity" type="number"/);
+        assert.doesNotMatch(page.body, /name="owner"/, 'read-only fields are not on the form');
+        const posted = await app.inject({
+          method: 'POST',
+          url: '/api/warehouses/',
+          headers: {
+            authorization: `Token ${tokens.alice}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          payload: 'name=Form+depot&capacity=',
+        });
+        assert.equal(posted.statusCode, 201, posted.body);
+        assert.equal(posted.json<Row>().active, false, "DRF's BooleanField: an absent box is False");
+        assert.equal(posted.json<Row>().capacity, 0, 'an empty optional number is the default');
       });
 
       it('describes the fields in OPTIONS and the OpenAPI document', async () => {
