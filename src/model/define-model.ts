@@ -40,7 +40,7 @@ export interface ModelAdminOptions<Fields extends ModelFields> {
   readonly listDisplay?: readonly FieldName<Fields>[];
   /** The fields the change list's search box looks in (`search_fields`, case-insensitive contains). */
   readonly searchFields?: readonly FieldName<Fields>[];
-  /** Boolean and foreign key fields offered as filters beside the list (`list_filter`). */
+  /** Boolean fields offered as Yes/No filters beside the list (`list_filter`). */
   readonly listFilter?: readonly FieldName<Fields>[];
   /** The change list's order (`ordering`), e.g. `'-created'`; default newest first (`-id`). */
   readonly ordering?: string;
@@ -165,6 +165,16 @@ function checkDefinition(definition: ModelDefinition<ModelFields>): void {
     known('admin.searchFields', definition.admin.searchFields);
     known('admin.listFilter', definition.admin.listFilter);
     known('admin.fields', definition.admin.fields);
+    for (const name of definition.admin.listFilter ?? []) {
+      if (definition.fields[name]?.kind !== 'boolean') {
+        throw new TypeError(`${where}: admin.listFilter: '${name}' is not a boolean field`);
+      }
+    }
+    const ordering = definition.admin.ordering?.replace(/^-/, '');
+    const listed = definition.admin.listDisplay ?? Object.keys(definition.fields);
+    if (ordering !== undefined && !listed.includes(ordering)) {
+      throw new TypeError(`${where}: admin.ordering must name a listDisplay field`);
+    }
   }
   for (const [name, field] of Object.entries<AnyModelField | undefined>(definition.fields)) {
     if (!/^[A-Za-z_]\w*$/.test(name)) throw new TypeError(`${where}: field '${name}' is not an identifier`);

@@ -25,6 +25,18 @@ describe('defineModel', () => {
     );
   });
 
+  it('refuses admin filters on fields that are not booleans, and an ordering off the list', () => {
+    const model = { text: fields.text(), done: fields.boolean() };
+    assert.throws(
+      () => defineModel({ ...base, fields: model, admin: { listFilter: ['text'] } }),
+      /admin\.listFilter: 'text' is not a boolean field/,
+    );
+    assert.throws(
+      () => defineModel({ ...base, fields: model, admin: { listDisplay: ['text'], ordering: '-done' } }),
+      /admin\.ordering must name a listDisplay field/,
+    );
+  });
+
   it("refuses a declared 'id', a bad table or prefix, and what is not a field", () => {
     assert.throws(() => defineModel({ ...base, fields: { id: fields.integer() } }), /'id' is implicit/);
     assert.throws(() => defineModel({ ...base, table: 'no tes', fields: {} }), /table must be an identifier/);
