@@ -419,6 +419,22 @@ async function walkThrough(databaseUrl: string): Promise<void> {
       '<a href="/admin/warehouses/3/change/">Lyon South</a>',
     ]);
     assert.ok(!warehouseList.includes('>Rotterdam<'), 'the search leaves Rotterdam out');
+    assertShows('the warehouse list', warehouseList, ['<h3>By active</h3>', 'active__exact=0">No</a>']);
+    // A warehouse added through the admin's form belongs to the admin and is in the API at once.
+    const added = await browser.postForm('/admin/warehouses/add/', {
+      name: 'Hamburg',
+      city: 'Hamburg',
+      capacity: '500',
+      active: 'on',
+      _save: '1',
+    });
+    assert.equal(added.status, 302, 'the add form saved');
+    assert.equal(added.headers.get('location'), '/admin/warehouses/');
+    const hamburg = await pageOf(await send(`${url}/warehouses/?search=hamburg`, 'GET'));
+    assert.deepEqual(
+      hamburg.results.map(({ created: _created, ...rest }) => rest),
+      [{ id: 24, name: 'Hamburg', city: 'Hamburg', capacity: 500, active: true, owner: 1 }],
+    );
     assertShows('the movements', await (await browser.fetch('/admin/stock_movements/')).text(), [
       '<a href="/admin/stock_movements/1/change/">COF-1KG</a>',
     ]);
