@@ -13,6 +13,9 @@ import {
   TokenAuthentication,
 } from 'keygate';
 
+/** The admin home page lists both models under one heading, as Django lists an app's models. */
+const INVENTORY = { label: 'inventory', name: 'Inventory' };
+
 /** A place stock is kept. Anyone may read; only its owner may change it. */
 export const warehouses = defineModel({
   table: 'warehouses',
@@ -35,10 +38,15 @@ export const warehouses = defineModel({
     listDisplay: ['name', 'city', 'capacity', 'active', 'owner'],
     listFilter: ['active'],
     searchFields: ['name', 'city'],
+    app: INVENTORY,
   },
 });
 
-/** Goods in or out of a warehouse. Only the user who recorded a movement sees or changes it. */
+/**
+ * Goods in or out of a warehouse. Only signed-in users use the API, and only the user who recorded
+ * a movement may open, change or delete it (an object permission: as in DRF, the list is not
+ * filtered by it).
+ */
 export const movements = defineModel({
   table: 'stock_movements',
   name: 'Stock movement',
@@ -59,6 +67,7 @@ export const movements = defineModel({
   admin: {
     listDisplay: ['sku', 'warehouse', 'quantity', 'unit_cost', 'moved_at', 'owner'],
     searchFields: ['sku', 'note'],
+    app: INVENTORY,
   },
 });
 

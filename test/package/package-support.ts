@@ -167,11 +167,25 @@ export interface RunningApp {
   stderr(): string;
 }
 
+/** How {@link startApp} runs its entry and recognises it listening. */
+export interface StartOptions {
+  /** Arguments after the entry (`['serve']` for the keygate command). */
+  readonly args?: readonly string[];
+  /** Finds the URL (group 1) in standard output; default the examples' `listening on <url>`. */
+  readonly listening?: RegExp;
+}
+
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 /** Starts `node <entry>` in `project` and waits for it to print the URL it listens on. */
-export function startApp(project: string, entry: string, env: NodeJS.ProcessEnv): Promise<RunningApp> {
-  const child: ChildProcess = spawn(process.execPath, [entry], {
+export function startApp(
+  project: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  options: StartOptions = {},
+): Promise<RunningApp> {
+  const listening = options.listening ?? LISTENING;
+  const child: ChildProcess = spawn(process.execPath, [entry, ...(options.args ?? [])], {
     cwd: project,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -195,7 +209,7 @@ export function startApp(project: string, entry: string, env: NodeJS.ProcessEnv)
     }, 30_000);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      const match = LISTENING.exec(stdout);
+      const match = listening.exec(stdout);
       if (match) {
         clearTimeout(timer);
         resolve({ url: match[1]!, stop, stderr: () => stderr });
@@ -206,4 +220,42 @@ export function startApp(project: string, entry: string, env: NodeJS.ProcessEnv)
       reject(new Error(`${entry} exited ${code} before listening\n${stdout}\n${stderr}`));
     });
   });
+}
+
+/**
+ * A browser's session on one server over real HTTP: it keeps the cookies the server sets, sends
+ * `Accept: text/html`, and does not follow redirects (the tests read them).
+ */
+export class Browser {
+  readonly #cookies = new Map<string, string>();
+
+  constructor(readonly base: string) {}
+
+  /** Requests `path` with the cookies kept so far; keeps the ones the response sets. */
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(`${this.base}${path}`, {
+      ...init,
+      redirect: 'manual',
+      headers: { accept: 'text/html', ...(cookie !== '' && { cookie }), ...init.headers },
+    });
+    for (const set of response.headers.getSetCookie()) {
+      const end = set.indexOf(';');
+      const pair = end === -1 ? set : set.slice(0, end);
+      this.#cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+    }
+    return response;
+  }
+
+  /** Fetches `pageUrl`'s form and posts `fields` to `path` with the CSRF token the form carries. */
+  async postForm(path: string, fields: Readonly<Record<string, string>>, pageUrl = path): Promise<Response> {
+    const page = await (await this.fetch(pageUrl)).text();
+    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page)?.[1];
+    if (token === undefined) throw new Error(`${pageUrl} has no CSRF token\n${page}`);
+    return this.fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...fields, csrfmiddlewaretoken: token }).toString(),
+    });
+  }
 }
