@@ -97,6 +97,21 @@ function parseChar(raw: unknown, options: CharFieldOptions, email: boolean): Che
   return messages.length > 0 ? refuse(...messages) : accept(text);
 }
 
+/** What a char, text or email field accepts, in words (its input schema's description). */
+export function charRules(options: CharFieldOptions, email: boolean): string {
+  const trim = options.trim !== false;
+  const parts: string[] = [];
+  if (trim) parts.push('Trimmed of surrounding whitespace');
+  if (options.blank === true) parts.push(trim ? 'whitespace alone is stored as ""' : 'may be ""');
+  else parts.push(trim ? 'may not be blank (whitespace only)' : 'may not be ""');
+  if (options.minLength !== undefined) parts.push(`at least ${options.minLength} characters (code points)`);
+  if (options.maxLength !== undefined) parts.push(`at most ${options.maxLength} characters (code points)`);
+  else parts.push('any length');
+  parts.push('no NUL or lone surrogate');
+  if (email) parts.push("a valid email address (Django's EmailValidator)");
+  return `${parts.join('; ')}. A JSON number is accepted too, as its text.`;
+}
+
 function charLike(
   kind: 'char' | 'text' | 'email',
   type: string,
@@ -116,6 +131,7 @@ function charLike(
     limits,
     allowBlank: options.blank === true,
     parse: (raw) => parseChar(raw, options, kind === 'email'),
+    rules: charRules(options, kind === 'email'),
     toColumn: (value) => value,
     fromColumn: (stored) => String(stored),
     represent: (value) => value,
