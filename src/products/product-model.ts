@@ -25,8 +25,9 @@ export type ProductItem = ModelItem<typeof PRODUCT_FIELDS>;
 /**
  * The seed's ProductModelViewSet under `product_api`. Token authentication first keeps 401 +
  * `WWW-Authenticate: Token`; a logged-in browser uses the browsable API. Its storage is the
- * hand-tuned product repository (prepared reads, the trigger-kept `product_count`); its admin
- * section is product-admin.ts.
+ * hand-tuned product repository (prepared reads, the trigger-kept `product_count`), which lists by
+ * id only: `search` or `ordering` here would need it to apply the list query. Its admin section is
+ * product-admin.ts.
  */
 export const productModel = defineModel({
   table: 'products',
