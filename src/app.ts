@@ -12,7 +12,7 @@ import { registerSecurityHeaders } from './http/security-headers.js';
 import { serverCreationOptions } from './http/server-options.js';
 import { keygateApiInfo } from './api-info.js';
 import { productAdmin } from './products/product-admin.js';
-import { productResource } from './products/product-resource.js';
+import { productModel } from './products/product-model.js';
 import type { ProjectResources } from './project/project-config.js';
 import { isModel } from './model/define-model.js';
 import type { Keygate } from './keygate.js';
@@ -79,7 +79,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
   const seed = options.resources === undefined;
   void app.register(keygatePlugin, {
     keygate,
-    api: { resources: options.resources ?? [productResource(keygate)] },
+    api: { resources: options.resources ?? [productModel] },
     tokenEndpoints: true,
     sessions: true,
     browsableApi: true,

@@ -49,6 +49,8 @@ export interface CommonFieldOptions<Value> {
   readonly label?: string;
   /** Django `help_text`: OPTIONS `help_text` and the schema's description. */
   readonly helpText?: string;
+  /** OpenAPI `examples` of the field's value, as the API shows it (`['20.48']` for a decimal). */
+  readonly examples?: readonly unknown[];
 }
 
 /**

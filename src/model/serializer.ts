@@ -146,6 +146,30 @@ export function fieldsMetadata(
   return actions;
 }
 
+/**
+ * What a body that leaves out an optional field gets, in words (as {@link savedValues} decides):
+ * a create stores the model default (else null or `""`), an update keeps the stored value.
+ */
+function optionalNote(field: AnyModelField): string | undefined {
+  if (field.required || field.readOnly) return undefined;
+  const given = field.options.default;
+  let stored: string;
+  if (typeof given === 'function') stored = 'the model default';
+  else if (given !== undefined) stored = `${JSON.stringify(field.represent(given))} (the model default)`;
+  else if (field.allowNull) stored = 'null';
+  else if (STRING_KINDS.has(field.kind)) stored = '""';
+  else return undefined;
+  return `Optional: a create without it stores ${stored}; a PUT without it keeps the stored value.`;
+}
+
+/** `schema` with `note` after its description. */
+function noted(schema: TSchema, note: string | undefined): TSchema {
+  if (note === undefined) return schema;
+  const { description } = schema as { description?: unknown };
+  const before = typeof description === 'string' ? `${description} ` : '';
+  return { ...schema, description: `${before}${note}` };
+}
+
 /** The TypeBox schemas of a model: the item (`$id` name), POST/PUT body (`nameInput`), PATCH body (`namePatch`). */
 export function fieldSchemas(
   name: string,
@@ -160,9 +184,10 @@ export function fieldSchemas(
     if (field.readOnly) continue;
     const given = field.options.default;
     const fallback = given === undefined || typeof given === 'function' ? undefined : field.represent(given);
-    const withDefault = fallback === undefined ? schemas.input : { ...schemas.input, default: fallback };
-    input[key] = field.required ? schemas.input : Type.Optional(withDefault);
-    patch[key] = Type.Optional(schemas.input);
+    const body = noted(schemas.input, optionalNote(field));
+    const withDefault = fallback === undefined ? body : { ...body, default: fallback };
+    input[key] = field.required ? body : Type.Optional(withDefault);
+    patch[key] = Type.Optional(body);
   }
   return {
     item: Type.Object(item, { $id: name, additionalProperties: false }),

@@ -1,39 +1,57 @@
 // SQL for products. Ordered by id; every lookup uses the primary key; reads are prepared once.
 import { sql } from 'kysely';
-import { nowTimestamp, type KeygateDatabase, type PageWindow, type ResourceRepository } from '../index.js';
-import { productDb, type NewProductRow, type ProductUpdate } from './product-table.js';
-import type { ProductInput } from './product-fields.js';
-import { PRODUCT_DEFAULTS, toProduct, type Product } from './product.js';
+import { type KeygateDatabase, type PageWindow, type ResourceRepository } from '../index.js';
+import type { ProductItem } from './product-model.js';
+import { productDb, type NewProductRow, type ProductRow, type ProductUpdate } from './product-table.js';
 
 const COLUMNS = ['id', 'name', 'description', 'price_cents', 'stock', 'created', 'updated'] as const;
 
-/** The columns an update sets: only the fields validated (a PUT without `stock` keeps the stored stock). */
-export function productChanges(input: Partial<ProductInput>): ProductUpdate {
+/** Values by field name, as the model engine saves them (price in cents, timestamps as stored text). */
+type ProductValues = Readonly<Record<string, unknown>>;
+
+/** A row as the model's object (PostgreSQL gives int8 as a string, hence `Number`). */
+export function toProductItem(row: ProductRow): ProductItem {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    description: row.description,
+    price: Number(row.price_cents),
+    stock: Number(row.stock),
+    created: row.created,
+    updated: row.updated,
+  };
+}
+
+/** The columns an update sets: only the values given (a PUT without `stock` keeps the stored stock). */
+export function productChanges(values: ProductValues): ProductUpdate {
   const update: ProductUpdate = {};
-  if (input.name !== undefined) update.name = input.name;
-  if (input.description !== undefined) update.description = input.description;
-  if (input.priceCents !== undefined) update.price_cents = input.priceCents;
-  if (input.stock !== undefined) update.stock = input.stock;
+  if (values.name !== undefined) update.name = values.name as string;
+  if (values.description !== undefined) update.description = values.description as string;
+  if (values.price !== undefined) update.price_cents = values.price as number;
+  if (values.stock !== undefined) update.stock = values.stock as number;
+  if (values.created !== undefined) update.created = values.created as string;
+  if (values.updated !== undefined) update.updated = values.updated as string;
   return update;
 }
 
 /**
- * The row a create inserts: DRF's `Product.objects.create(**validated_data)`, the model's defaults
- * for a description or stock that was not given. `input` has passed `validateProduct` in `create`
- * mode, which guarantees a name and a price.
+ * The row a create inserts. The engine's values hold every field on create (the validated ones, the
+ * model defaults of the others and the automatic timestamps); a missing one is a programming error.
  */
-export function newProductRow(input: ProductInput, now: string): NewProductRow {
-  if (input.name === undefined || input.priceCents === undefined) {
-    throw new TypeError('a new product needs a validated name and price');
+export function newProductRow(values: ProductValues): NewProductRow {
+  const row = productChanges(values);
+  const { name, description, price_cents, stock, created, updated } = row;
+  if (
+    name === undefined ||
+    description === undefined ||
+    price_cents === undefined ||
+    stock === undefined ||
+    created === undefined ||
+    updated === undefined
+  ) {
+    throw new TypeError('a new product needs every field');
   }
-  return {
-    name: input.name,
-    description: input.description ?? PRODUCT_DEFAULTS.description,
-    price_cents: input.priceCents,
-    stock: input.stock ?? PRODUCT_DEFAULTS.stock,
-    created: now,
-    updated: now,
-  };
+  return { name, description, price_cents, stock, created, updated };
 }
 
 /**
@@ -44,7 +62,7 @@ export function newProductRow(input: ProductInput, now: string): NewProductRow {
  */
 export function createProductRepository(
   database: KeygateDatabase,
-): ResourceRepository<Product, ProductInput> {
+): ResourceRepository<ProductItem, ProductValues> {
   const db = productDb(database.db);
   const getOne = database.prepare(
     'keygate_product_get',
@@ -85,31 +103,31 @@ export function createProductRepository(
       const first = rows[0];
       // Past the end no row carries the count; without migration 0005's row it is null.
       const total = first?.total ?? null;
-      return { count: total === null ? await count() : Number(total), items: rows.map(toProduct) };
+      return { count: total === null ? await count() : Number(total), items: rows.map(toProductItem) };
     },
 
     async get(id) {
       const row = await getOne.first([id]);
-      return row && toProduct(row);
+      return row && toProductItem(row);
     },
 
     async create(input) {
       const row = await db
         .insertInto('products')
-        .values(newProductRow(input, nowTimestamp()))
+        .values(newProductRow(input))
         .returning(COLUMNS)
         .executeTakeFirstOrThrow();
-      return toProduct(row);
+      return toProductItem(row);
     },
 
     async update(id, input) {
       const row = await db
         .updateTable('products')
-        .set({ ...productChanges(input), updated: nowTimestamp() })
+        .set(productChanges(input))
         .where('id', '=', id)
         .returning(COLUMNS)
         .executeTakeFirst();
-      return row && toProduct(row);
+      return row && toProductItem(row);
     },
 
     async delete(id) {

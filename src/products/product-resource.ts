@@ -1,21 +1,9 @@
-// The seed's ProductModelViewSet: Token authentication, IsAuthenticated, under `product_api`.
-import {
-  IsAuthenticated,
-  SessionAuthentication,
-  TokenAuthentication,
-  type Keygate,
-  type ResourceDefinition,
-} from '../index.js';
+// The seed's Product resource (the product model's) and the hand-written representation it replaced,
+// which the model tests compare the model's representation against.
+import type { Keygate } from '../index.js';
 import { formatCents } from './decimal.js';
-import { validateProduct, type ProductInput } from './product-fields.js';
-import { createProductRepository } from './product-repository.js';
-import {
-  PRODUCT_FIELD_METADATA,
-  ProductInputSchema,
-  ProductPatchSchema,
-  ProductSchema,
-  type ProductRepresentation,
-} from './product-schemas.js';
+import { productModel } from './product-model.js';
+import type { ProductRepresentation } from './product-schemas.js';
 import type { Product } from './product.js';
 
 /** The product as the API shows it, in the wire's field order. */
@@ -31,24 +19,7 @@ export function representProduct(product: Product): ProductRepresentation {
   };
 }
 
-/** The products resource, registered by the router under `/product_api/`. */
-export function productResource(keygate: Keygate): ResourceDefinition<Product, ProductInput> {
-  return {
-    prefix: 'product_api',
-    name: 'Product',
-    viewset: 'ProductModelViewSet',
-    // Token first keeps 401 + WWW-Authenticate: Token; a logged-in browser uses the browsable API.
-    access: {
-      authentication: [new TokenAuthentication(keygate.tokens), new SessionAuthentication()],
-      permissions: [IsAuthenticated],
-    },
-    repository: createProductRepository(keygate.database),
-    validate(data, mode, source) {
-      const result = validateProduct(data, mode, source);
-      return result.ok ? { ok: true, value: result.value } : { ok: false, errors: result.errors };
-    },
-    represent: representProduct,
-    fields: PRODUCT_FIELD_METADATA,
-    schemas: { item: ProductSchema, input: ProductInputSchema, patch: ProductPatchSchema },
-  };
+/** The products resource on `keygate` (the router serves it under `/product_api/`). */
+export function productResource(keygate: Keygate) {
+  return productModel.resource(keygate);
 }

@@ -5,7 +5,40 @@ import { accept, refuse, type Checked, type CommonFieldOptions, type ModelField 
 import { isDjangoEmail } from './email-validator.js';
 import { makeField } from './common.js';
 
-const { codePointLength, pythonNumberText, strip } = pythonText;
+const { codePointLength, pythonNumberText, strip, PYTHON_WHITESPACE } = pythonText;
+
+// Input patterns: everything they match the field accepts (it accepts more: numbers as their text,
+// surrounding whitespace). Each is linear to match (no nested or overlapping repetition) and uses
+// only JSON Schema's recommended regex subset, with code units written as \u escapes.
+const hex = (unit: number) => `\\u${unit.toString(16).padStart(4, '0')}`;
+
+/** A character class body for sorted UTF-16 code units, runs written as ranges (`\u2000-\u200a`). */
+function classOf(units: readonly number[]): string {
+  let body = '';
+  for (let i = 0; i < units.length; i++) {
+    let end = i;
+    while (end + 1 < units.length && units[end + 1] === units[end]! + 1) end++;
+    body += end > i ? `${hex(units[i]!)}-${hex(units[end]!)}` : hex(units[i]!);
+    i = end;
+  }
+  return body;
+}
+
+/** Python's whitespace, which DRF's CharField trims (`str.strip()`), as a character class body. */
+const SPACE = classOf(PYTHON_WHITESPACE);
+/** What CharField's validators refuse: NUL (ProhibitNullCharactersValidator) and lone surrogates. */
+const REFUSED = `${hex(0)}${hex(0xd800)}-${hex(0xdfff)}`;
+
+/**
+ * The input pattern of a char or text field: no NUL or surrogate code unit; unless blank is allowed,
+ * at least one character that is not whitespace when trimmed (leading whitespace, then one such
+ * character, then anything allowed), or at least one character when not trimmed.
+ */
+export function charPattern(options: Pick<CharFieldOptions, 'blank' | 'trim'>): string {
+  if (options.blank === true) return `^[^${REFUSED}]*$`;
+  if (options.trim === false) return `^[^${REFUSED}]+$`;
+  return `^[${SPACE}]*[^${SPACE}${REFUSED}][^${REFUSED}]*$`;
+}
 
 /** Options of `fields.char`, `fields.text` and `fields.email`. */
 export interface CharFieldOptions extends CommonFieldOptions<string> {
@@ -64,6 +97,21 @@ function parseChar(raw: unknown, options: CharFieldOptions, email: boolean): Che
   return messages.length > 0 ? refuse(...messages) : accept(text);
 }
 
+/** What a char, text or email field accepts, in words (its input schema's description). */
+export function charRules(options: CharFieldOptions, email: boolean): string {
+  const trim = options.trim !== false;
+  const parts: string[] = [];
+  if (trim) parts.push('Trimmed of surrounding whitespace');
+  if (options.blank === true) parts.push(trim ? 'whitespace alone is stored as ""' : 'may be ""');
+  else parts.push(trim ? 'may not be blank (whitespace only)' : 'may not be ""');
+  if (options.minLength !== undefined) parts.push(`at least ${options.minLength} characters (code points)`);
+  if (options.maxLength !== undefined) parts.push(`at most ${options.maxLength} characters (code points)`);
+  else parts.push('any length');
+  parts.push('no NUL or lone surrogate');
+  if (email) parts.push("a valid email address (Django's EmailValidator)");
+  return `${parts.join('; ')}. A JSON number is accepted too, as its text.`;
+}
+
 function charLike(
   kind: 'char' | 'text' | 'email',
   type: string,
@@ -83,6 +131,7 @@ function charLike(
     limits,
     allowBlank: options.blank === true,
     parse: (raw) => parseChar(raw, options, kind === 'email'),
+    rules: charRules(options, kind === 'email'),
     toColumn: (value) => value,
     fromColumn: (stored) => String(stored),
     represent: (value) => value,
@@ -92,6 +141,8 @@ function charLike(
         ...bounds,
         ...(options.minLength !== undefined && { minLength: options.minLength }),
         ...(options.minLength === undefined && options.blank !== true && { minLength: 1 }),
+        // An email's format says more; char and text fields get the pattern of what they accept.
+        ...(kind !== 'email' && { pattern: charPattern(options) }),
       }),
   });
 }

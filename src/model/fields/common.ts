@@ -25,6 +25,8 @@ export interface FieldSpec<Value, Options extends CommonFieldOptions<Value>> {
   output(): TSchema;
   /** The input schema (defaults to `output()`). */
   input?(): TSchema;
+  /** What the field accepts, in words: the input schema's description (after the help text). */
+  readonly rules?: string;
 }
 
 /**
@@ -41,8 +43,12 @@ export function makeField<Value, Options extends CommonFieldOptions<Value>>(
   const hasDefault = options.default !== undefined || spec.defaultValue !== undefined;
   const required = !readOnly && !(hasDefault || allowNull || options.blank === true);
   const nullable = (schema: TSchema): TSchema => (allowNull ? Type.Union([schema, Type.Null()]) : schema);
-  const described = (schema: TSchema): TSchema =>
-    options.helpText === undefined ? schema : { ...schema, description: options.helpText };
+  const exampled = (schema: TSchema): TSchema =>
+    options.examples === undefined ? schema : { ...schema, examples: [...options.examples] };
+  const described = (schema: TSchema, rules?: string): TSchema => {
+    const description = [options.helpText, rules].filter((text) => text !== undefined && text !== '');
+    return description.length === 0 ? schema : { ...schema, description: description.join(' ') };
+  };
   return Object.freeze({
     kind: spec.kind,
     options: Object.freeze({ ...options }),
@@ -72,8 +78,10 @@ export function makeField<Value, Options extends CommonFieldOptions<Value>>(
       return Object.assign(info, spec.limits);
     },
     schemas() {
-      const output = described(nullable(spec.output()));
-      const input = described(nullable(spec.input === undefined ? spec.output() : spec.input()));
+      const output = exampled(described(nullable(spec.output())));
+      const input = exampled(
+        described(nullable(spec.input === undefined ? spec.output() : spec.input()), spec.rules),
+      );
       return { output: readOnly ? { ...output, readOnly: true } : output, input };
     },
   });

@@ -70,10 +70,12 @@ export function decimal(options: DecimalFieldOptions): ModelField<number, Decima
         pattern: `^-?\\d{1,${Math.max(whole, 1)}}${decimalPlaces > 0 ? `\\.\\d{${decimalPlaces}}` : ''}$`,
         description: `Decimal: max ${maxDigits} digits, ${decimalPlaces} after the point`,
       }),
-    input: () =>
-      Type.String({
-        pattern: `^-?[0-9]{1,${Math.max(whole, 1)}}${fraction}$`,
-        description: `A decimal of at most ${maxDigits} digits, ${decimalPlaces} after the point.`,
-      }),
+    input: () => Type.String({ pattern: `^-?[0-9]{1,${Math.max(whole, 1)}}${fraction}$` }),
+    rules:
+      `A decimal of at most ${maxDigits} digits, ${decimalPlaces} after the point (${whole} before it)` +
+      (min ? `, at least ${min.text}` : '') +
+      (max ? `, at most ${max.text}` : '') +
+      ', as responses write it. Also accepted, as Django REST framework does: a JSON number, ' +
+      'surrounding whitespace, a leading "+" or an exponent ("1e3"); the response has the canonical string.',
   });
 }

@@ -72,6 +72,7 @@ export function integer(options: IntegerFieldOptions = {}): ModelField<number, I
     type: 'integer',
     limits: { min_value: min, max_value: max },
     parse: (raw) => parseInteger(raw, min, max),
+    rules: `A whole number from ${min} to ${max} (its decimal text is accepted too: "7" or "7.0").`,
     toColumn: (value) => value,
     fromColumn: storedNumber,
     represent: (value) => value,
