@@ -42,6 +42,11 @@ export interface ListQuery {
   readonly searchFields: readonly string[];
   /** The ordering, before the final tie-break on id ascending that keeps pages stable. */
   readonly ordering: readonly OrderTerm[];
+  /**
+   * Fields (API names) that must equal a value: the owner of a resource with `ownedBy` is the
+   * requesting user (null for an anonymous request, which matches nothing).
+   */
+  readonly equal?: readonly { readonly field: string; readonly value: number | null }[];
 }
 
 /** Django's ProhibitNullCharactersValidator message (DRF's CharField runs it on `?search=`). */

@@ -83,6 +83,12 @@ export interface ResourceDefinition<Item, Input> extends ResourceFilters {
   readonly access: AccessPolicy;
   /** Where the items are stored. */
   readonly repository: ResourceRepository<Item, Input>;
+  /**
+   * The field (API name) holding the id of the user who owns an item: lists show, and detail views
+   * find, only the requesting user's items, others' are a 404 (DRF's `get_queryset` filtered by
+   * `request.user`). The repository gets it as the list query's `equal`.
+   */
+  readonly ownedBy?: string;
   /** The list's pagination class (default: `limitOffsetPagination()`, 100 items a page). */
   readonly pagination?: Pagination;
   /** Validates a body; may be async (to check that a foreign key names a row, for instance). */

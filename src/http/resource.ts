@@ -9,7 +9,7 @@ import type { ApiViewDefinition } from './api-view-definition.js';
 import { PARSED_MEDIA_TYPES, requestData } from './body-parsers.js';
 import { parseMediaType } from './media-type.js';
 import { documentSchemas } from './openapi/components.js';
-import { listQuery } from './filters.js';
+import { listQuery, type ListQuery } from './filters.js';
 import { resourceDocs } from './openapi/resource-doc.js';
 import { limitOffsetPagination } from './pagination.js';
 import { parsePk } from './primary-key.js';
@@ -107,6 +107,18 @@ export function registerResource<Item, Input>(
     renderers,
     parses: PARSED_MEDIA_TYPES,
   };
+  const { ownedBy } = resource;
+  // `ownedBy`: the list is the user's own items, and another user's item is not found.
+  const ownedQuery = (filters: ListQuery | undefined, request: FastifyRequest): ListQuery | undefined =>
+    ownedBy === undefined
+      ? filters
+      : {
+          ...(filters ?? { search: [], searchFields: [], ordering: [] }),
+          equal: [{ field: ownedBy, value: request.user?.id ?? null }],
+        };
+  const visible = (request: FastifyRequest, item: Item): boolean =>
+    ownedBy === undefined ||
+    (request.user !== null && (item as Record<string, unknown>)[ownedBy] === request.user.id);
   // Responses are written from the schemas: compiled once here, used for every compact JSON body.
   const itemJson = compileJson(resource.schemas.item);
   const pageJson = compileJson(pageSchemaOf(resource.schemas.item));
@@ -123,7 +135,7 @@ export function registerResource<Item, Input>(
       async GET(request) {
         const query = request.query as Record<string, unknown>;
         // The filters read the query first: a refused search is a 400 before any page is read.
-        const filters = listQuery(query, resource);
+        const filters = ownedQuery(listQuery(query, resource), request);
         const data = await pagination.paginate(query, absoluteUrl(request), async (window) => {
           const { count, items } = await repository.page(window, ...(filters ? [filters] : []));
           return { count, items: items.map((item) => resource.represent(item)) };
@@ -145,7 +157,7 @@ export function registerResource<Item, Input>(
   // DRF's get_object(): the item or a 404, then check_object_permissions for `method`.
   const getObject = async (request: FastifyRequest, lookup: string | undefined, method = request.method) => {
     const item = await repository.get(parsePk(lookup));
-    if (item === undefined) throw new NotFound();
+    if (item === undefined || !visible(request, item)) throw new NotFound();
     checkObjectPermissions({ method, user: request.user }, access.permissions, item);
     loaded.set(request, { item });
     return item;

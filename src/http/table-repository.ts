@@ -52,6 +52,14 @@ export function tableRepository<Item, Input>(
   };
   // Every term in at least one search field: AND over the terms of OR over the fields.
   const matching = (query: ListQuery | undefined): Expression<SqlBool> | undefined => {
+    const equal = (query?.equal ?? []).map(
+      ({ field, value }) => sql<SqlBool>`${sql.ref(column(field))} = ${value}`,
+    );
+    const searched = searching(query);
+    const all = searched === undefined ? equal : [...equal, searched];
+    return all.length === 0 ? undefined : sql<SqlBool>`${sql.join(all, sql` and `)}`;
+  };
+  const searching = (query: ListQuery | undefined): Expression<SqlBool> | undefined => {
     if (query === undefined || query.search.length === 0 || query.searchFields.length === 0) return undefined;
     const fields = query.searchFields.map(column);
     const terms = query.search.map(

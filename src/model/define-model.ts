@@ -85,6 +85,12 @@ export interface ModelDefinition<Fields extends ModelFields> {
    * (`isOwner()`, `isOwnerOrReadOnly()`) are asked about each object a detail request names.
    */
   readonly permissions?: readonly Permission[];
+  /**
+   * The field (usually a `fields.owner()`) naming the user an object belongs to: lists show, and
+   * detail requests find, only the requesting user's objects; another user's is a 404 (DRF's
+   * `get_queryset` returning `Model.objects.filter(owner=request.user)`).
+   */
+  readonly ownedBy?: FieldName<Fields>;
   /** The list's pagination class; default `limitOffsetPagination()` (100 a page). */
   readonly pagination?: Pagination;
   /** DRF's SearchFilter with these `search_fields`: `?search=`, case-insensitive contains. */
@@ -159,6 +165,7 @@ function checkDefinition(definition: ModelDefinition<ModelFields>): void {
     }
   };
   known('search', definition.search);
+  known('ownedBy', definition.ownedBy === undefined ? [] : [definition.ownedBy]);
   known('ordering.fields', definition.ordering?.fields);
   if (definition.admin !== false && definition.admin !== undefined) {
     known('admin.listDisplay', definition.admin.listDisplay);

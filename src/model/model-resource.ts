@@ -87,6 +87,7 @@ export function modelResource<Fields extends ModelFields>(
     },
     repository,
     ...(definition.pagination !== undefined && { pagination: definition.pagination }),
+    ...(definition.ownedBy !== undefined && { ownedBy: definition.ownedBy }),
     ...(definition.search !== undefined && { search: { fields: definition.search } }),
     ...(definition.ordering !== undefined && { ordering: definition.ordering }),
     async validate(data, mode, source) {

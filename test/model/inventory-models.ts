@@ -59,6 +59,16 @@ export const movements = defineModel({
   },
 });
 
+/** Private notes: each user lists and finds only their own (`ownedBy`). */
+export const notes = defineModel({
+  table: 'notes',
+  name: 'Note',
+  prefix: 'notes',
+  fields: { text: fields.text(), owner: fields.owner() },
+  ownedBy: 'owner',
+  search: ['text'],
+});
+
 export const inventoryMigrations: AppMigrations = {
   '0001-inventory': {
     async up(db, { primaryKey, timestamp }) {
@@ -83,6 +93,16 @@ export const inventoryMigrations: AppMigrations = {
         .addColumn('unit_cost', 'bigint', (c) => c.notNull())
         .addColumn('note', 'text', (c) => c.notNull())
         .addColumn('moved_at', timestamp, (c) => c.notNull())
+        .addColumn('owner_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .execute();
+    },
+  },
+  '0002-notes': {
+    async up(db, { primaryKey }) {
+      await db.schema
+        .createTable('notes')
+        .addColumn('id', 'integer', primaryKey)
+        .addColumn('text', 'text', (c) => c.notNull())
         .addColumn('owner_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
         .execute();
     },

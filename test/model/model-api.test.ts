@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { keygatePlugin, openKeygate, type Keygate } from '../../src/index.js';
 import { createTestDatabase, POSTGRES_AVAILABLE, type TestDatabase } from '../helpers.js';
-import { inventoryMigrations, movements, warehouses } from './inventory-models.js';
+import { inventoryMigrations, movements, notes, warehouses } from './inventory-models.js';
 
 const NOT_PROVIDED = '{"detail":"Authentication credentials were not provided."}';
 const FORBIDDEN = '{"detail":"You do not have permission to perform this action."}';
@@ -57,7 +57,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           keygate,
           sessions: true,
           browsableApi: true,
-          api: { prefix: '/api', resources: [warehouses, movements] },
+          api: { prefix: '/api', resources: [warehouses, movements, notes] },
           docs: { title: 'Inventory', version: '1.0.0' },
         });
         await app.ready();
@@ -80,7 +80,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       it('lists the models in the API root', async () => {
         const root = await send('GET', '/api/');
         assert.equal(root.statusCode, 200);
-        assert.deepEqual(Object.keys(root.json<object>()), ['warehouses', 'movements']);
+        assert.deepEqual(Object.keys(root.json<object>()), ['warehouses', 'movements', 'notes']);
       });
 
       it('refuses an anonymous write with DRF 401 and WWW-Authenticate: Token; reads are open', async () => {
@@ -238,6 +238,32 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         assert.equal(posted.statusCode, 201, posted.body);
         assert.equal(posted.json<Row>().active, false, "DRF's BooleanField: an absent box is False");
         assert.equal(posted.json<Row>().capacity, 0, 'an empty optional number is the default');
+      });
+
+      it("ownedBy: each user lists and finds only their own; another's is a 404", async () => {
+        const mine = (await send('POST', '/api/notes/', 'alice', { text: 'alice secret' })).json<Row>();
+        await send('POST', '/api/notes/', 'bob', { text: 'bob secret' });
+        const list = (who: 'alice' | 'bob', query = '') =>
+          send('GET', `/api/notes/${query}`, who).then((r) =>
+            r.json<{ count: number; results: { text: string }[] }>(),
+          );
+        assert.deepEqual(
+          (await list('alice')).results.map((n) => n.text),
+          ['alice secret'],
+        );
+        assert.deepEqual(
+          (await list('bob', '?search=secret')).results.map((n) => n.text),
+          ['bob secret'],
+        );
+        assert.equal((await list('bob', '?search=alice')).count, 0);
+        const url = `/api/notes/${mine.id}/`;
+        for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+          const response = await send(method, url, 'bob', { text: 'taken' });
+          assert.equal(response.statusCode, 404, method);
+          assert.equal(response.body, '{"detail":"Not found."}');
+        }
+        assert.equal((await send('GET', url, 'alice')).statusCode, 200);
+        assert.equal((await send('GET', '/api/notes/')).statusCode, 401);
       });
 
       it('describes the fields in OPTIONS and the OpenAPI document', async () => {
