@@ -134,7 +134,7 @@ export type {
   FieldKind,
   ModelField,
 } from './model/field.js';
-export { fieldSchemas, type ModelFields } from './model/serializer.js';
+export { fieldSchemas, type ModelFields, type ModelSchemas } from './model/serializer.js';
 export { nowTimestamp } from './time.js';
 /** Python's text rules as DRF's fields apply them (`str.strip()`, `len()`, `str.isdigit()`, `str()` of numbers). */
 export * as pythonText from './fields/index.js';

@@ -46,7 +46,12 @@ export interface ListQuery {
    * Fields (API names) that must equal a value: the owner of a resource with `ownedBy` is the
    * requesting user (null for an anonymous request, which matches nothing).
    */
-  readonly equal?: readonly { readonly field: string; readonly value: number | null }[];
+  readonly equal?: readonly {
+    /** The field (API name). */
+    readonly field: string;
+    /** The value it must hold. */
+    readonly value: number | null;
+  }[];
 }
 
 /** Django's ProhibitNullCharactersValidator message (DRF's CharField runs it on `?search=`). */

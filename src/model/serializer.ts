@@ -170,11 +170,18 @@ function noted(schema: TSchema, note: string | undefined): TSchema {
   return { ...schema, description: `${before}${note}` };
 }
 
+/** A model's TypeBox schemas. */
+export interface ModelSchemas {
+  /** The object as responses show it (`$id` the model's name). */
+  readonly item: TObject;
+  /** What POST and PUT take (`<name>Input`). */
+  readonly input: TObject;
+  /** What PATCH takes: nothing required (`<name>Patch`). */
+  readonly patch: TObject;
+}
+
 /** The TypeBox schemas of a model: the item (`$id` name), POST/PUT body (`nameInput`), PATCH body (`namePatch`). */
-export function fieldSchemas(
-  name: string,
-  fields: ModelFields,
-): { readonly item: TObject; readonly input: TObject; readonly patch: TObject } {
+export function fieldSchemas(name: string, fields: ModelFields): ModelSchemas {
   const item: Record<string, TSchema> = { id: Type.Integer({ readOnly: true, examples: [1] }) };
   const input: Record<string, TSchema> = {};
   const patch: Record<string, TSchema> = {};
