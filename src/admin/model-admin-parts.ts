@@ -6,7 +6,7 @@ import type { FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
 import type { Cell } from './change-list.js';
 import type { FieldKind, FormField } from './change-form.js';
-import type { AnyExpressionBuilder, AnyTransaction } from './model-admin-types.js';
+import type { AnyExpressionBuilder, AnyTransaction } from './model-admin-db.js';
 
 /** A condition for a where clause. */
 export type Condition = Expression<SqlBool>;

@@ -1,10 +1,10 @@
 // What a section declares to the generic admin engine (Django's ModelAdmin options): the table, the
 // change list's columns, search, filters and order, the form's fields, permissions and hooks.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ExpressionBuilder, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { User } from '../users/user.js';
 import type { Crumb } from './admin-page.js';
 import type { AdminApp, SectionUrls } from './admin-section.js';
+import type { AnyDatabase, AnySelect, AnyTransaction } from './model-admin-db.js';
 import type {
   AdminField,
   AdminFormField,
@@ -15,18 +15,6 @@ import type {
   SaveContext,
   Saved,
 } from './model-admin-parts.js';
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- a definition names its table and columns as
-   strings (it may be generated from a model), so the engine queries an untyped view of the database. */
-/** The database as the engine queries it: tables and columns named by the definition. */
-export type AnyDatabase = Kysely<any>;
-/** A transaction on {@link AnyDatabase}, as hooks receive it. */
-export type AnyTransaction = Transaction<any>;
-/** The expression builder a filter's condition is built with. */
-export type AnyExpressionBuilder = ExpressionBuilder<any, any>;
-/** A select query the engine adds conditions, order and columns to. */
-export type AnySelect = SelectQueryBuilder<any, any, object>;
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** A section of the admin over one table, as `modelAdmin()` turns it into an `AdminSection`. */
 export interface ModelAdminDefinition<Row extends object> {
@@ -202,3 +190,4 @@ export type {
   SaveContext,
   Saved,
 } from './model-admin-parts.js';
+export type { AnyDatabase, AnyExpressionBuilder, AnySelect, AnyTransaction } from './model-admin-db.js';

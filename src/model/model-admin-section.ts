@@ -15,7 +15,7 @@ import {
 import type { FieldWidget } from '../admin/model-admin-parts.js';
 import type { TableRow } from '../http/table-repository.js';
 import { nowTimestamp } from '../time.js';
-import type { Model, ModelAdminOptions } from './define-model.js';
+import type { Model, ModelAdminOptions } from './model-definition.js';
 import type { AnyModelField, FieldContext } from './field.js';
 import { rowExists } from './model-resource.js';
 import { columnOf, labelOf, validateData, type ModelFields } from './serializer.js';

@@ -9,7 +9,9 @@ import type { KeygateDatabase } from '../db/keygate-database.js';
 import type { ResourceDefinition } from '../http/resource-definition.js';
 import { tableRepository, type TableRow } from '../http/table-repository.js';
 import type { Keygate } from '../keygate.js';
-import { authenticators, pascalCase, type ModelDefinition, type ModelItem } from './define-model.js';
+import type { Authenticator } from '../auth/authentication.js';
+import { BasicAuthentication } from '../auth/basic-authentication.js';
+import type { AuthenticationClass, ModelDefinition, ModelItem } from './model-definition.js';
 import type { FieldContext } from './field.js';
 import {
   columnOf,
@@ -22,6 +24,27 @@ import {
 } from './serializer.js';
 
 type Values = Readonly<Record<string, unknown>>;
+
+/** `Stock movement` -> `StockMovement`. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word !== '')
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/** Builds the engine's authenticator for each class the model lists. */
+export function authenticators(classes: readonly AuthenticationClass[], keygate: Keygate): Authenticator[] {
+  return classes.map((entry) => {
+    if (entry === TokenAuthentication) return new TokenAuthentication(keygate.tokens);
+    if (entry === SessionAuthentication) return new SessionAuthentication();
+    if (entry === BasicAuthentication) return new BasicAuthentication(keygate.users, keygate.throttle);
+    if (typeof entry === 'function')
+      throw new TypeError('authentication: an unknown class; pass an instance');
+    return entry;
+  });
+}
 
 /** `exists(table, id)` for foreign keys: one indexed lookup (`user` is keygate's users table). */
 export function rowExists(database: KeygateDatabase): FieldContext['exists'] {

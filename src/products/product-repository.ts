@@ -1,7 +1,7 @@
 // SQL for products. Ordered by id; every lookup uses the primary key; reads are prepared once.
 import { sql } from 'kysely';
 import { type KeygateDatabase, type PageWindow, type ResourceRepository } from '../index.js';
-import type { ProductItem } from './product-model.js';
+import type { ProductItem } from './product-model-fields.js';
 import { productDb, type NewProductRow, type ProductRow, type ProductUpdate } from './product-table.js';
 
 const COLUMNS = ['id', 'name', 'description', 'price_cents', 'stock', 'created', 'updated'] as const;

@@ -3,7 +3,7 @@
 import type { Static, TInteger, TObject, TOptional, TString } from 'typebox';
 import { fieldSchemas, type FieldMetadata } from '../index.js';
 import { NAME_MAX_LENGTH, PRODUCT_FIELD_RULES, STOCK_MAX, STOCK_MIN } from './product-fields.js';
-import { PRODUCT_FIELDS } from './product-model.js';
+import { PRODUCT_FIELDS } from './product-model-fields.js';
 
 const SCHEMAS = fieldSchemas('Product', PRODUCT_FIELDS);
 
