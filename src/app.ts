@@ -13,6 +13,7 @@ import { serverCreationOptions } from './http/server-options.js';
 import { keygateApiInfo } from './api-info.js';
 import { productAdmin } from './products/product-admin.js';
 import { productModel } from './products/product-model.js';
+import type { OpenApiOptions } from './http/openapi.js';
 import type { ProjectResources } from './project/project-config.js';
 import { isModel } from './model/define-model.js';
 import type { Keygate } from './keygate.js';
@@ -31,6 +32,8 @@ export interface AppOptions {
    * its admin section. Default: the seed's products.
    */
   readonly resources?: ProjectResources;
+  /** The OpenAPI document's `info` and the /docs title (a project's); default keygate's own. */
+  readonly docs?: OpenApiOptions;
 }
 
 /** Builds the whole application; call `ready()` or `listen()` on the result. */
@@ -87,7 +90,7 @@ export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyIns
       root: options.adminRoot,
       sections: seed ? [productAdmin] : (options.resources ?? []).filter(isModel),
     },
-    docs: keygateApiInfo(),
+    docs: options.docs ?? keygateApiInfo(),
     health: true,
     notFound: true,
     routes: options.routes,

@@ -13,11 +13,13 @@ export interface ListenOptions {
   readonly port?: number;
   /** The API resources to serve (a project's); default the seed's products. */
   readonly resources?: AppOptions['resources'];
+  /** The OpenAPI document's `info` (a project's); default keygate's own. */
+  readonly docs?: AppOptions['docs'];
 }
 
 /** Builds the app, listens, and closes everything cleanly on SIGTERM/SIGINT. */
 export async function startServer(keygate: Keygate, options: ListenOptions = {}): Promise<FastifyInstance> {
-  const app = buildApp(keygate, { resources: options.resources });
+  const app = buildApp(keygate, { resources: options.resources, docs: options.docs });
   watchConnectionCap(app, keygate.config);
   await app.listen({ host: options.host ?? keygate.config.host, port: options.port ?? keygate.config.port });
 

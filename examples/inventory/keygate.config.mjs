@@ -104,4 +104,6 @@ export default defineConfig({
     },
   },
   models: [warehouses, movements],
+  // The OpenAPI document's info and the /docs page's title.
+  docs: { title: 'Inventory', version: '1.0.0', description: 'Warehouses and stock movements.' },
 });

@@ -3,6 +3,7 @@ import { ConfigError, SETTING_KEYS, type ConfigOptions } from '../config/index.j
 import { definitionOf, type SettingKey } from '../config/settings.js';
 import type { AppMigrations } from '../db/migrate.js';
 import type { ResourceDefinition } from '../http/resource.js';
+import type { OpenApiOptions } from '../http/openapi.js';
 import type { Keygate } from '../keygate.js';
 import { isModel, type Model } from '../model/define-model.js';
 
@@ -25,6 +26,11 @@ export interface ProjectConfig {
    * `keygate migrate` (and by SQLite's automatic migration), recorded as `app:<name>`.
    */
   readonly migrations?: AppMigrations;
+  /**
+   * The OpenAPI document's `info` (`title`, `version`, optional `description` and `license`) and
+   * the /docs page's title; default keygate's own.
+   */
+  readonly docs?: OpenApiOptions;
   /** Settings' defaults for this project; the environment and `.env` still win. */
   readonly settings?: ConfigOptions;
 }
@@ -59,7 +65,7 @@ export class ProjectConfigError extends ConfigError {
   }
 }
 
-const KEYS: ReadonlySet<string> = new Set(['models', 'resources', 'migrations', 'settings']);
+const KEYS: ReadonlySet<string> = new Set(['models', 'resources', 'migrations', 'settings', 'docs']);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -80,6 +86,26 @@ function checkMigrations(value: unknown, file: string): void {
     if (migration.down !== undefined && typeof migration.down !== 'function') {
       throw new ProjectConfigError(file, field, 'down must be a function');
     }
+  }
+}
+
+const DOCS_TEXT = ['title', 'version', 'description', 'license', 'pageTitle', 'prefix'] as const;
+
+function checkDocs(value: unknown, file: string): void {
+  if (!isPlainObject(value))
+    throw new ProjectConfigError(file, 'docs', 'must be an object ({ title, version })');
+  for (const key of Object.keys(value)) {
+    if (!(DOCS_TEXT as readonly string[]).includes(key)) {
+      throw new ProjectConfigError(
+        file,
+        `docs.${key}`,
+        `unknown key; expected one of ${DOCS_TEXT.join(', ')}`,
+      );
+    }
+    if (typeof value[key] !== 'string') throw new ProjectConfigError(file, `docs.${key}`, 'must be a string');
+  }
+  for (const key of ['title', 'version']) {
+    if (value[key] === undefined) throw new ProjectConfigError(file, `docs.${key}`, 'is required');
   }
 }
 
@@ -141,7 +167,9 @@ export function checkProjectConfig(value: unknown, file: string): ProjectConfig 
   }
   if (value.migrations !== undefined) checkMigrations(value.migrations, file);
   if (value.models !== undefined) checkModels(value.models, file);
+  if (value.docs !== undefined) checkDocs(value.docs, file);
   return Object.freeze({
+    ...(value.docs !== undefined && { docs: value.docs as OpenApiOptions }),
     ...(value.models !== undefined && { models: value.models as ProjectConfig['models'] }),
     ...(value.resources !== undefined && { resources: value.resources as ProjectConfig['resources'] }),
     ...(value.migrations !== undefined && { migrations: value.migrations as ProjectConfig['migrations'] }),

@@ -371,6 +371,12 @@ describe('keygate.config: --config, .ts, errors naming the file and the field', 
         'keygate.config.mjs: settings.colour: not a keygate setting',
       ],
       ['export default {', 'keygate.config.mjs: could not be loaded: '],
+      ["export default { docs: { title: 'Inventory' } };", 'keygate.config.mjs: docs.version: is required'],
+      [
+        "export default { docs: { title: 'I', version: 1 } };",
+        'keygate.config.mjs: docs.version: must be a string',
+      ],
+      ['export default { models: [{}] };', 'keygate.config.mjs: models.0: is not a model'],
     ];
     const results = await Promise.all(
       cases.map(([text]) => cli(['migrate'], env, project({ 'keygate.config.mjs': text }))),

@@ -342,6 +342,7 @@ async function walkThrough(databaseUrl: string): Promise<void> {
 
     // The OpenAPI document describes both resources.
     const document = (await (await send(`${url}/openapi.json`, 'GET')).json()) as {
+      info: { title: string; version: string };
       paths: Record<string, Record<string, { operationId?: string }>>;
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     };
@@ -349,6 +350,11 @@ async function walkThrough(databaseUrl: string): Promise<void> {
       assert.ok(document.paths[path], `${path} is documented`);
     }
     assert.equal(document.paths['/product_api/'], undefined, 'the seed products are not served');
+    assert.deepEqual(
+      [document.info.title, document.info.version],
+      ['Inventory', '1.0.0'],
+      "the project's docs",
+    );
     assert.equal(document.paths['/warehouses/']?.post?.operationId, 'createWarehouse');
     assert.equal(document.paths['/movements/{pk}/']?.get?.operationId, 'retrieveStockMovement');
     assert.deepEqual(Object.keys(document.components.schemas.Warehouse?.properties ?? {}), [

@@ -65,6 +65,7 @@ export function registerServeCommand(program: Command): void {
             host: options.host,
             port: options.port,
             resources: projectResources(project.config, project.file, keygate),
+            docs: project.config.docs,
           });
         } catch (error) {
           await keygate.close();
