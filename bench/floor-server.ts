@@ -137,6 +137,12 @@ function positiveInt(raw: unknown, strict: boolean): number | null {
   return strict && value === 0 ? null : value;
 }
 
+/**
+ * The body as a Buffer: Fastify appends `; charset=utf-8` to a string's JSON type, and keygate's
+ * `application/json` (DRF's) has none, so keygate sends Buffers too.
+ */
+const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
+
 function main(): void {
   const [portText, databaseUrl, responsesFile] = process.argv.slice(2);
   if (portText === undefined || databaseUrl === undefined || responsesFile === undefined) {
@@ -148,12 +154,12 @@ function main(): void {
     dialectOf(databaseUrl) === 'sqlite' ? sqliteStore(sqlitePath(databaseUrl)) : postgresStore(databaseUrl);
   const app = Fastify({ logger: false });
 
-  const deny = (reply: FastifyReply, detail: string): string => {
+  const deny = (reply: FastifyReply, detail: string): Buffer => {
     reply.code(401).headers(headers.unauthorized);
-    return JSON.stringify({ detail });
+    return json({ detail });
   };
   /** DRF's TokenAuthentication + IsAuthenticated: null when the request may go on, else the 401 body. */
-  const authenticate = async (reply: FastifyReply, header: string | undefined): Promise<string | null> => {
+  const authenticate = async (reply: FastifyReply, header: string | undefined): Promise<Buffer | null> => {
     if (header === undefined || !header.startsWith('Token ')) {
       return deny(reply, 'Authentication credentials were not provided.');
     }
@@ -175,9 +181,9 @@ function main(): void {
     reply.headers(headers.detail);
     if (row === undefined) {
       reply.code(404);
-      return '{"detail":"Not found."}';
+      return json({ detail: 'Not found.' });
     }
-    return JSON.stringify(productJson(row));
+    return json(productJson(row));
   });
 
   app.get<{ Querystring: Record<string, string> }>('/product_api/', async (request, reply) => {
@@ -199,7 +205,7 @@ function main(): void {
           ? `${base}?limit=${limit}`
           : `${base}?limit=${limit}&offset=${offset - limit}`;
     reply.headers(headers.list);
-    return JSON.stringify({ count, next, previous, results: rows.map(productJson) });
+    return json({ count, next, previous, results: rows.map(productJson) });
   });
 
   app.listen({ port: Number(portText), host: '127.0.0.1' }).then(
