@@ -98,20 +98,37 @@ function postgresStore(url: string): FloorStore {
   };
 }
 
-/** keygate's headers for each kind of answer, taken from its captured responses. */
-interface Headers {
-  readonly detail: Record<string, string>;
-  readonly list: Record<string, string>;
-  readonly unauthorized: Record<string, string>;
+type HeaderSet = Readonly<Record<string, string>>;
+
+/** keygate's headers on one route: a success, a 401 without credentials, a 401 for a bad token. */
+interface RouteHeaders {
+  readonly ok: HeaderSet;
+  readonly missing: HeaderSet;
+  readonly invalid: HeaderSet;
 }
 
-function headersFrom(canned: readonly CannedResponse[]): Headers {
+/**
+ * keygate's headers, from its captured responses: the list's 200, the detail's 200 and the list's
+ * 401 without credentials as captured; the other 401s are those with the route's Allow and the
+ * challenge, and `Vary: Accept` alone once a Token header was given (keygate then never asks the
+ * session, so the Cookie does not vary the answer).
+ */
+function headersFrom(canned: readonly CannedResponse[]): { detail: RouteHeaders; list: RouteHeaders } {
   const fallback = { 'content-type': 'application/json' };
-  const find = (test: (c: CannedResponse) => boolean) => ({ ...(canned.find(test)?.headers ?? fallback) });
+  const find = (test: (c: CannedResponse) => boolean): HeaderSet => canned.find(test)?.headers ?? fallback;
+  const detail = find((c) => c.status === 200 && /^\/product_api\/\d+\/$/.test(c.url));
+  const list = find((c) => c.status === 200 && /^\/product_api\/(\?|$)/.test(c.url));
+  const missing = find((c) => c.status === 401);
+  const with401 = (ok: HeaderSet, vary: string | undefined): HeaderSet => {
+    const headers: Record<string, string> = { ...ok };
+    const challenge = missing['www-authenticate'];
+    if (challenge !== undefined) headers['www-authenticate'] = challenge;
+    if (vary !== undefined) headers.vary = vary;
+    return headers;
+  };
   return {
-    detail: find((c) => c.method === 'GET' && c.status === 200 && /^\/product_api\/\d+\/$/.test(c.url)),
-    list: find((c) => c.method === 'GET' && c.status === 200 && /^\/product_api\/(\?|$)/.test(c.url)),
-    unauthorized: find((c) => c.method === 'GET' && c.status === 401),
+    detail: { ok: detail, missing: with401(detail, missing.vary), invalid: with401(detail, detail.vary) },
+    list: { ok: list, missing, invalid: with401(list, list.vary) },
   };
 }
 
@@ -154,31 +171,35 @@ function main(): void {
     dialectOf(databaseUrl) === 'sqlite' ? sqliteStore(sqlitePath(databaseUrl)) : postgresStore(databaseUrl);
   const app = Fastify({ logger: false });
 
-  const deny = (reply: FastifyReply, detail: string): Buffer => {
-    reply.code(401).headers(headers.unauthorized);
+  const deny = (reply: FastifyReply, headers: HeaderSet, detail: string): Buffer => {
+    reply.code(401).headers(headers);
     return json({ detail });
   };
   /** DRF's TokenAuthentication + IsAuthenticated: null when the request may go on, else the 401 body. */
-  const authenticate = async (reply: FastifyReply, header: string | undefined): Promise<Buffer | null> => {
+  const authenticate = async (
+    reply: FastifyReply,
+    route: RouteHeaders,
+    header: string | undefined,
+  ): Promise<Buffer | null> => {
     if (header === undefined || !header.startsWith('Token ')) {
-      return deny(reply, 'Authentication credentials were not provided.');
+      return deny(reply, route.missing, 'Authentication credentials were not provided.');
     }
     const digest = createHash('sha256').update(header.slice(6), 'utf8').digest('hex');
     const owner = await store.tokenOwner(digest);
-    if (owner === undefined) return deny(reply, 'Invalid token.');
-    if (!owner.is_active) return deny(reply, 'User inactive or deleted.');
+    if (owner === undefined) return deny(reply, route.invalid, 'Invalid token.');
+    if (!owner.is_active) return deny(reply, route.invalid, 'User inactive or deleted.');
     if (owner.expires_at !== null && Date.parse(owner.expires_at) <= Date.now()) {
-      return deny(reply, 'Invalid token.');
+      return deny(reply, route.invalid, 'Invalid token.');
     }
     return null;
   };
 
   app.get<{ Params: { id: string } }>('/product_api/:id/', async (request, reply) => {
-    const refused = await authenticate(reply, request.headers.authorization);
+    const refused = await authenticate(reply, headers.detail, request.headers.authorization);
     if (refused !== null) return refused;
     const id = positiveInt(request.params.id, true);
     const row = id === null ? undefined : await store.product(id);
-    reply.headers(headers.detail);
+    reply.headers(headers.detail.ok);
     if (row === undefined) {
       reply.code(404);
       return json({ detail: 'Not found.' });
@@ -187,7 +208,7 @@ function main(): void {
   });
 
   app.get<{ Querystring: Record<string, string> }>('/product_api/', async (request, reply) => {
-    const refused = await authenticate(reply, request.headers.authorization);
+    const refused = await authenticate(reply, headers.list, request.headers.authorization);
     if (refused !== null) return refused;
     const limit = positiveInt(request.query.limit, true) ?? 100;
     const offset = positiveInt(request.query.offset, false) ?? 0;
@@ -204,7 +225,7 @@ function main(): void {
         : offset - limit <= 0
           ? `${base}?limit=${limit}`
           : `${base}?limit=${limit}&offset=${offset - limit}`;
-    reply.headers(headers.list);
+    reply.headers(headers.list.ok);
     return json({ count, next, previous, results: rows.map(productJson) });
   });
 
