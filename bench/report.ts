@@ -10,7 +10,7 @@ import {
   type WorkloadId,
 } from './workloads.js';
 
-/** One workload on one database: bare and keygate, and their ratio. */
+/** One workload on one database: bare, the floor where it applies, and keygate, with the ratios. */
 export interface WorkloadResult {
   readonly id: WorkloadId;
   readonly title: string;
@@ -23,6 +23,10 @@ export interface WorkloadResult {
   readonly keygate?: Measurement;
   /** keygate ÷ bare requests/s. */
   readonly ratio?: number;
+  /** The Fastify floor on the same database (reads and the 401, one-process runs only). */
+  readonly floor?: Measurement;
+  /** keygate ÷ floor requests/s. */
+  readonly floorRatio?: number;
   readonly minRatio?: number;
   readonly p99Target: boolean;
   /** Share of the machine's CPU other processes used just before the measurement (all cores, %). */
@@ -139,10 +143,12 @@ const RUN_HEADER = [
   'non-2xx',
   'ratio',
   'CPU ratio',
+  'floor ratio',
+  'floor CPU ratio',
   'target',
   'db CPU %',
   'bg CPU %',
-];
+] as const;
 
 /** Server CPU time per request, µs: the cost of a request, less sensitive than req/s to a busy machine. */
 export function cpuMicrosPerRequest(m: Measurement | undefined): number | undefined {
@@ -160,39 +166,56 @@ export function cpuRatio(
   return b === undefined || k === undefined || k === 0 ? undefined : b / k;
 }
 
-function measurementCells(m: Measurement | undefined): string[] {
-  return [
-    fmt(m?.requestsPerSecond),
-    fmt(m?.p50Ms, 2),
-    fmt(m?.p99Ms, 2),
-    fmt(m?.cpuPercent),
-    fmt(cpuMicrosPerRequest(m)),
-    fmt(m?.maxRssMiB),
-    fmt(m?.non2xx),
-  ];
+type RunColumn = (typeof RUN_HEADER)[number];
+
+/** A table row from cells by column name (the others empty). */
+function runRow(cells: Partial<Record<RunColumn, string>>): string[] {
+  return RUN_HEADER.map((column) => cells[column] ?? '');
 }
 
-/** The rows of one backend run's table. */
+function measurementCells(m: Measurement | undefined, dialect: BackendRun['dialect']) {
+  return {
+    'req/s': fmt(m?.requestsPerSecond),
+    'p50 ms': fmt(m?.p50Ms, 2),
+    'p99 ms': fmt(m?.p99Ms, 2),
+    'CPU %': fmt(m?.cpuPercent),
+    'CPU µs/req': fmt(cpuMicrosPerRequest(m)),
+    'RSS MiB': fmt(m?.maxRssMiB),
+    'non-2xx': fmt(m?.non2xx),
+    'bg CPU %': fmt(m?.backgroundPercent),
+    ...(dialect === 'postgres' && { 'db CPU %': fmt(m?.databasePercent) }),
+  };
+}
+
+/** The rows of one backend run's table: bare, the floor where it was measured, keygate. */
 export function runRows(run: BackendRun): string[][] {
   const rows: string[][] = [];
   for (const w of run.workloads) {
     if (!w.available) {
-      rows.push([w.title, 'keygate', 'not available', '', '', '', '', '', '', '', '', w.note ?? '', '', '']);
+      rows.push(
+        runRow({ workload: w.title, server: 'keygate', 'req/s': 'not available', target: w.note ?? '' }),
+      );
       continue;
     }
-    rows.push([w.title, 'bare', ...measurementCells(w.bare), '', '', '', '', fmt(w.bare?.backgroundPercent)]);
+    const bare = measurementCells(w.bare, run.dialect);
+    rows.push(runRow({ workload: w.title, server: 'bare', ...bare, 'db CPU %': '' }));
+    if (w.floor !== undefined)
+      rows.push(runRow({ server: 'floor', ...measurementCells(w.floor, run.dialect) }));
     const target =
       w.minRatio === undefined ? '' : `>= ${w.minRatio.toFixed(2)} ${verdict((w.ratio ?? 0) >= w.minRatio)}`;
-    rows.push([
-      '',
-      run.workers > 1 ? `keygate x${run.workers}` : 'keygate',
-      ...measurementCells(w.keygate),
-      fmt(w.ratio, 2),
-      fmt(cpuRatio(w.bare, w.keygate), 2),
-      target,
-      run.dialect === 'postgres' ? fmt(w.keygate?.databasePercent) : '',
-      fmt(w.keygate?.backgroundPercent),
-    ]);
+    rows.push(
+      runRow({
+        server: run.workers > 1 ? `keygate x${run.workers}` : 'keygate',
+        ...measurementCells(w.keygate, run.dialect),
+        ratio: fmt(w.ratio, 2),
+        'CPU ratio': fmt(cpuRatio(w.bare, w.keygate), 2),
+        ...(w.floor !== undefined && {
+          'floor ratio': fmt(w.floorRatio, 2),
+          'floor CPU ratio': fmt(cpuRatio(w.floor, w.keygate), 2),
+        }),
+        target,
+      }),
+    );
   }
   return rows;
 }
@@ -202,7 +225,11 @@ export const LEGEND =
   'req/s and latency from wrk; CPU % = server process(es), % of one core (utime+stime over the run); ' +
   'CPU µs/req = that CPU time per request; CPU ratio = bare ÷ keygate CPU µs/req (the req/s ratio if each ' +
   'server had a core to itself; steadier than req/s on a busy machine); ' +
-  'RSS = highest VmRSS sampled every 200 ms; ratio = keygate ÷ bare req/s; db CPU % = PostgreSQL server processes; ' +
+  'RSS = highest VmRSS sampled every 200 ms; ratio = keygate ÷ bare req/s; floor = a Fastify route doing the ' +
+  'least the read needs (SHA-256 of the key, one token⋈user read, the product or the page with its count, ' +
+  "JSON.stringify, no logging) on the same database, answering keygate's bytes (reads and the 401 only); " +
+  'floor ratio = keygate ÷ floor req/s; floor CPU ratio = floor ÷ keygate CPU µs/req; ' +
+  'db CPU % = PostgreSQL server processes; ' +
   'bg CPU % = every other process on the machine during the run (should be near 0; above 20 the numbers are low).';
 
 /** Measurements taken while other processes competed for the CPU (bg CPU % above `limit`). */
@@ -212,6 +239,7 @@ export function noisyMeasurements(runs: readonly BackendRun[], limit = 20): stri
     for (const w of run.workloads) {
       for (const [server, m] of [
         ['bare', w.bare],
+        ['floor', w.floor],
         ['keygate', w.keygate],
       ] as const) {
         if (m !== undefined && m.backgroundPercent > limit) {
@@ -229,7 +257,8 @@ export function runTitle(
   options: { duration: number; warmup: number; connections: number },
 ): string {
   const processes = run.workers > 1 ? `keygate serve --workers ${run.workers}` : 'keygate serve (1 process)';
-  return `${DIALECT_NAME[run.dialect]}, ${processes} vs bare node:http — wrk -t1 -c${options.connections} -d${options.duration}s after a ${options.warmup} s warm-up`;
+  const floor = run.workloads.some((w) => w.floor !== undefined) ? ' and the Fastify floor' : '';
+  return `${DIALECT_NAME[run.dialect]}, ${processes} vs bare node:http${floor} — wrk -t1 -c${options.connections} -d${options.duration}s after a ${options.warmup} s warm-up`;
 }
 
 /** Text for the login workload next to the raw argon2 cost. */

@@ -1,4 +1,5 @@
-// npm run bench: keygate as shipped against a bare node:http server returning the same bytes, under wrk.
+// npm run bench: keygate as shipped against a bare node:http server returning the same bytes and a
+// Fastify floor doing the reads' least work (floor-server.ts), under wrk.
 // Flags: npm run bench -- --help. Results: printed, and written to bench/results/<timestamp>.{json,md}.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -6,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argon2Baseline } from './argon2-baseline.js';
 import { bodyText, captureResponse, type CannedResponse } from './canned-response.js';
+import { FLOOR_WORKLOADS, startFloor, verifyFloor } from './floor.js';
 import { generateData } from './generate.js';
 import { measure, type Measurement, type Target } from './measure.js';
 import { parseOptions, type BenchOptions } from './options.js';
@@ -194,6 +196,16 @@ async function benchBackend(ctx: Context, dialect: Dialect, workers: number): Pr
     processes.push(bare);
     const bareTarget: Target = { label: 'bare', baseUrl: `http://127.0.0.1:${barePort}`, process: bare };
     const kgTarget: Target = { label: 'keygate', baseUrl: kgUrl, process: keygate };
+    // The Fastify floor on the same database, next to one keygate process (one process itself).
+    let floorTarget: Target | undefined;
+    if (workers === 1 && list.some((w) => FLOOR_WORKLOADS.has(w.id))) {
+      const floorPort = await freePort();
+      const floor = await startFloor(ctx.paths, floorPort, databaseUrl, responsesFile);
+      processes.push(floor);
+      floorTarget = { label: 'floor', baseUrl: `http://127.0.0.1:${floorPort}`, process: floor };
+      await verifyFloor(floorTarget.baseUrl, kgUrl, list, canned);
+      ctx.log("  Fastify floor: answers keygate's bytes for the detail, the list and the 401");
+    }
 
     const results: WorkloadResult[] = [];
     for (const workload of list) {
@@ -214,11 +226,20 @@ async function benchBackend(ctx: Context, dialect: Dialect, workers: number): Pr
       const backgroundBusyPercent = await quiet(ctx);
       ctx.log(`  ${workload.title}: bare...`);
       const bareResult = await measure(bareTarget, workload.request, ctx.options, ctx.paths.tmp);
+      let floorResult: Measurement | undefined;
+      if (floorTarget !== undefined && FLOOR_WORKLOADS.has(workload.id)) {
+        ctx.log(`  ${workload.title}: floor...`);
+        floorResult = await measure(floorTarget, workload.request, ctx.options, ctx.paths.tmp);
+      }
       ctx.log(`  ${workload.title}: keygate...`);
       const kgResult = await measure(kgTarget, workload.request, ctx.options, ctx.paths.tmp);
       const ratio = kgResult.requestsPerSecond / bareResult.requestsPerSecond;
+      const floorRatio = floorResult && kgResult.requestsPerSecond / floorResult.requestsPerSecond;
       ctx.log(
-        `    bare ${bareResult.requestsPerSecond.toFixed(0)} req/s, keygate ${kgResult.requestsPerSecond.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}`,
+        `    bare ${bareResult.requestsPerSecond.toFixed(0)} req/s, ` +
+          (floorResult ? `floor ${floorResult.requestsPerSecond.toFixed(0)} req/s, ` : '') +
+          `keygate ${kgResult.requestsPerSecond.toFixed(0)} req/s, ratio ${ratio.toFixed(2)}` +
+          (floorRatio !== undefined ? `, ÷ floor ${floorRatio.toFixed(2)}` : ''),
       );
       const expectedNon2xx = workload.expectedStatus >= 400;
       const note =
@@ -234,6 +255,7 @@ async function benchBackend(ctx: Context, dialect: Dialect, workers: number): Pr
         bare: bareResult,
         keygate: kgResult,
         ratio,
+        ...(floorResult !== undefined && { floor: floorResult, floorRatio }),
         backgroundBusyPercent,
         ...(note !== undefined && { note }),
       });
