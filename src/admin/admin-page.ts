@@ -84,10 +84,14 @@ export function field(data: Readonly<Record<string, unknown>>, name: string): st
   return typeof value === 'string' ? value : '';
 }
 
-/** A checkbox: checked when sent with any value but '' (Django's CheckboxInput). */
+/** Whether a checkbox's sent value (undefined when unticked) means ticked: any value but '', 'false' and '0'. */
+export function ticked(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+}
+
+/** A checkbox of a form body: checked when sent with any value but '' (Django's CheckboxInput). */
 export function checkbox(data: Readonly<Record<string, unknown>>, name: string): boolean {
-  const value = field(data, name);
-  return value !== '' && value !== 'false' && value !== '0';
+  return ticked(field(data, name));
 }
 
 /** Every value sent under a repeated field name. */

@@ -14,6 +14,7 @@ export {
   redirectTo,
   sendAdminPage,
   shownTime,
+  ticked,
   type Crumb,
   type PageOptions,
 } from './admin-page.js';

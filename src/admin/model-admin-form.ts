@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound, ValidationError, type FieldErrors } from '../errors.js';
 import type { User } from '../users/user.js';
-import { adminUser, allowOnly, field, formData, sendAdminPage } from './admin-page.js';
+import { adminUser, allowOnly, field, formData, sendAdminPage, ticked } from './admin-page.js';
 import { afterSave, nonFieldErrors, withErrors, type FormField } from './change-form.js';
 import { inTransaction, rowWriter } from './model-admin-save.js';
 import type {
@@ -73,9 +73,7 @@ export function registerModelForms<Row extends object>(
         name: f.name,
         label: f.label,
         kind: f.kind,
-        ...(f.kind === 'checkbox'
-          ? { checked: value !== '' && value !== 'false' && value !== '0' }
-          : { value }),
+        ...(f.kind === 'checkbox' ? { checked: ticked(value) } : { value }),
         ...(f.required === undefined ? {} : { required: f.required }),
         ...f.widget,
         ...help,

@@ -2,9 +2,9 @@
 // cases (the add form's password typed twice, accounts created and changed through the user
 // service, the change-password page, never deleting one's own account) are hooks in user-pages.ts.
 import type { UserRow } from '../db/schema.js';
-import type { User } from '../users/user.js';
+import { USER_COLUMNS, type User } from '../users/user.js';
 import { emailErrors, nullCharacterErrors } from '../users/user-validation.js';
-import { shownTime } from './admin-page.js';
+import { shownTime, ticked } from './admin-page.js';
 import type { AdminSection } from './admin-section.js';
 import { modelAdmin } from './model-admin.js';
 import type { AdminFormField, ParsedField } from './model-admin-types.js';
@@ -22,7 +22,7 @@ const MAX_SEARCH_WORDS = 5;
 
 /** Django's CheckboxInput: checked when sent with any value but '', 'false' or '0'. */
 function checkboxField(raw: string | undefined): ParsedField {
-  return { value: raw !== undefined && raw !== '' && raw !== 'false' && raw !== '0' };
+  return { value: ticked(raw) };
 }
 
 const flag = (value: unknown) => (value ? 'on' : '');
@@ -60,18 +60,7 @@ export const userAdmin: AdminSection = modelAdmin<UserRow>(
     contentType: 'user',
     app: { label: 'auth', name: 'Authentication and authorization' },
     table: 'users',
-    columns: [
-      'id',
-      'username',
-      'email',
-      'first_name',
-      'last_name',
-      'is_active',
-      'is_staff',
-      'is_superuser',
-      'date_joined',
-      'last_login',
-    ],
+    columns: USER_COLUMNS,
     objectRepr: (row) => row.username,
     listDisplay: [
       { label: 'Username', cell: (row) => row.username, sort: { key: 'username', column: 'username' } },

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   modelAdmin,
   shownTime,
+  ticked,
   type AdminField,
   type AdminListColumn,
   type AdminListFilter,
@@ -104,7 +105,7 @@ function formField(entry: Field, exists: () => FieldContext['exists']): AdminFie
     async parse(raw, { user }): Promise<ParsedField> {
       // Django's CheckboxInput: unticked sends nothing, which is False.
       if (field.kind === 'boolean') {
-        return { value: field.toColumn(raw !== undefined && raw !== '' && raw !== 'false' && raw !== '0') };
+        return { value: field.toColumn(ticked(raw)) };
       }
       const context: FieldContext = { form: true, user, exists: exists() };
       const checked = await validateData(
