@@ -135,6 +135,7 @@ export type {
   ModelField,
 } from './model/field.js';
 export { fieldSchemas, type ModelFields, type ModelSchemas } from './model/serializer.js';
+export { formatScaled, parseScaledDecimal } from './model/fields/decimal-number.js';
 export { nowTimestamp } from './time.js';
 /** Python's text rules as DRF's fields apply them (`str.strip()`, `len()`, `str.isdigit()`, `str()` of numbers). */
 export * as pythonText from './fields/index.js';
