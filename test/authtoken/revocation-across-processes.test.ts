@@ -14,38 +14,7 @@ import {
   waitUntilAnswering,
   type ServeProcess,
 } from '../production/support.js';
-import { csrfTokenIn } from '../sessions/session-client.js';
-
-/** A browser's cookies for one server, over real HTTP. */
-class Browser {
-  readonly #cookies = new Map<string, string>();
-
-  constructor(readonly base: string) {}
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(`${this.base}${path}`, {
-      ...init,
-      redirect: 'manual',
-      headers: { accept: 'text/html', ...(cookie !== '' && { cookie }), ...init.headers },
-    });
-    for (const set of response.headers.getSetCookie()) {
-      const pair = set.slice(0, set.indexOf(';') === -1 ? undefined : set.indexOf(';'));
-      this.#cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
-    }
-    return response;
-  }
-
-  /** Posts a form with the CSRF token of `pageUrl`'s form. */
-  async postForm(path: string, fields: Record<string, string>, pageUrl = path): Promise<Response> {
-    const csrfmiddlewaretoken = csrfTokenIn(await (await this.fetch(pageUrl)).text());
-    return this.fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...fields, csrfmiddlewaretoken }).toString(),
-    });
-  }
-}
+import { Browser } from '../sessions/session-client.js';
 
 /** One authenticated GET on a keep-alive connection; resolves with its status. */
 function get(port: number, agent: Agent, key: string): Promise<number> {

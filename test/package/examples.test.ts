@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, PG_ADMIN_URL, POSTGRES_AVAILABLE, type TestDatabase } from '../helpers.js';
 import {
   findInstalled,
   installExample,
@@ -15,6 +14,7 @@ import {
   startApp,
   TSC,
   type PackedPackage,
+  itOnEachDatabase,
 } from './package-support.js';
 
 const ALICE_PASSWORD = 'correct horse battery staple';
@@ -234,27 +234,9 @@ describe('the examples from the packed package', { concurrency: EXAMPLES.length 
         assert.doesNotMatch(tsconfig, /skipLibCheck/);
       });
 
-      it('on SQLite: the CLI, the token endpoints and the protected routes answer as DRF does', async () => {
-        const database = await createTestDatabase('sqlite');
-        try {
-          await walkThrough(project, database.url);
-        } finally {
-          await database.drop();
-        }
-      });
-
-      it(
-        'on PostgreSQL: the same',
-        { skip: POSTGRES_AVAILABLE ? false : `PostgreSQL not reachable at ${PG_ADMIN_URL}` },
-        async () => {
-          let database: TestDatabase | null = null;
-          try {
-            database = await createTestDatabase('postgres');
-            await walkThrough(project, database.url);
-          } finally {
-            await database?.drop();
-          }
-        },
+      itOnEachDatabase(
+        'on SQLite: the CLI, the token endpoints and the protected routes answer as DRF does',
+        (databaseUrl) => walkThrough(project, databaseUrl),
       );
     });
   }

@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, PG_ADMIN_URL, POSTGRES_AVAILABLE, type TestDatabase } from '../helpers.js';
-import { Browser, installExample, packPackage, runOk, startApp } from './package-support.js';
+import { Browser } from '../sessions/session-client.js';
+import { installExample, itOnEachDatabase, packPackage, runOk, startApp } from './package-support.js';
 
 const ADMIN_PASSWORD = 'a long admin passphrase';
 const ALICE_PASSWORD = 'correct horse battery staple';
@@ -476,26 +476,7 @@ describe('examples/inventory from the packed package', { concurrency: 2, timeout
     assert.equal(existsSync(join(project, 'node_modules', 'tsx')), false);
   });
 
-  it('on SQLite: the README walk-through, from migrate to the admin', async () => {
-    const database = await createTestDatabase('sqlite');
-    try {
-      await walkThrough(database.url);
-    } finally {
-      await database.drop();
-    }
-  });
-
-  it(
-    'on PostgreSQL: the same',
-    { skip: POSTGRES_AVAILABLE ? false : `PostgreSQL not reachable at ${PG_ADMIN_URL}` },
-    async () => {
-      let database: TestDatabase | null = null;
-      try {
-        database = await createTestDatabase('postgres');
-        await walkThrough(database.url);
-      } finally {
-        await database?.drop();
-      }
-    },
+  itOnEachDatabase('on SQLite: the README walk-through, from migrate to the admin', (databaseUrl) =>
+    walkThrough(databaseUrl),
   );
 });

@@ -2,7 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, PG_ADMIN_URL, POSTGRES_AVAILABLE } from '../helpers.js';
 
 /** The repository root (the test runs there; paths are made absolute for the temporary projects). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -223,39 +225,24 @@ export function startApp(
 }
 
 /**
- * A browser's session on one server over real HTTP: it keeps the cookies the server sets, sends
- * `Accept: text/html`, and does not follow redirects (the tests read them).
+ * Two tests running `walkThrough` on a fresh database each: SQLite (titled `sqliteTitle`), then
+ * PostgreSQL ("on PostgreSQL: the same", skipped when no server answers). Each database is dropped
+ * after its test.
  */
-export class Browser {
-  readonly #cookies = new Map<string, string>();
-
-  constructor(readonly base: string) {}
-
-  /** Requests `path` with the cookies kept so far; keeps the ones the response sets. */
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(`${this.base}${path}`, {
-      ...init,
-      redirect: 'manual',
-      headers: { accept: 'text/html', ...(cookie !== '' && { cookie }), ...init.headers },
-    });
-    for (const set of response.headers.getSetCookie()) {
-      const end = set.indexOf(';');
-      const pair = end === -1 ? set : set.slice(0, end);
-      this.#cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
-    }
-    return response;
-  }
-
-  /** Fetches `pageUrl`'s form and posts `fields` to `path` with the CSRF token the form carries. */
-  async postForm(path: string, fields: Readonly<Record<string, string>>, pageUrl = path): Promise<Response> {
-    const page = await (await this.fetch(pageUrl)).text();
-    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page)?.[1];
-    if (token === undefined) throw new Error(`${pageUrl} has no CSRF token\n${page}`);
-    return this.fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...fields, csrfmiddlewaretoken: token }).toString(),
+export function itOnEachDatabase(
+  sqliteTitle: string,
+  walkThrough: (databaseUrl: string) => Promise<void>,
+): void {
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    const skip =
+      dialect === 'postgres' && !POSTGRES_AVAILABLE ? `PostgreSQL not reachable at ${PG_ADMIN_URL}` : false;
+    it(dialect === 'sqlite' ? sqliteTitle : 'on PostgreSQL: the same', { skip }, async () => {
+      const database = await createTestDatabase(dialect);
+      try {
+        await walkThrough(database.url);
+      } finally {
+        await database.drop();
+      }
     });
   }
 }

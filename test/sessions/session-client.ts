@@ -72,3 +72,39 @@ export class SessionClient {
     return this.postForm('/auth/login/', { username, password, ...(next !== undefined && { next }) });
   }
 }
+
+/**
+ * A browser's session on one server over real HTTP: it keeps the cookies the server sets, sends
+ * `Accept: text/html`, and does not follow redirects (the tests read them).
+ */
+export class Browser {
+  readonly #cookies = new Map<string, string>();
+
+  constructor(readonly base: string) {}
+
+  /** Requests `path` with the cookies kept so far; keeps the ones the response sets. */
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(`${this.base}${path}`, {
+      ...init,
+      redirect: 'manual',
+      headers: { accept: 'text/html', ...(cookie !== '' && { cookie }), ...init.headers },
+    });
+    for (const set of response.headers.getSetCookie()) {
+      const end = set.indexOf(';');
+      const pair = end === -1 ? set : set.slice(0, end);
+      this.#cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+    }
+    return response;
+  }
+
+  /** Fetches `pageUrl`'s form and posts `fields` to `path` with the CSRF token the form carries. */
+  async postForm(path: string, fields: Readonly<Record<string, string>>, pageUrl = path): Promise<Response> {
+    const csrfmiddlewaretoken = csrfTokenIn(await (await this.fetch(pageUrl)).text());
+    return this.fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...fields, csrfmiddlewaretoken }).toString(),
+    });
+  }
+}
