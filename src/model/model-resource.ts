@@ -7,7 +7,7 @@ import { SessionAuthentication } from '../auth/session-authentication.js';
 import { NotAuthenticated } from '../errors.js';
 import type { KeygateDatabase } from '../db/keygate-database.js';
 import type { ResourceDefinition } from '../http/resource-definition.js';
-import { tableRepository, type TableRow } from '../http/table-repository.js';
+import { tableRepository } from '../http/table-repository.js';
 import type { Keygate } from '../keygate.js';
 import type { Authenticator } from '../auth/authentication.js';
 import { BasicAuthentication } from '../auth/basic-authentication.js';
@@ -18,8 +18,10 @@ import {
   fieldSchemas,
   fieldsMetadata,
   savedValues,
+  representValues,
   toColumns,
   validateData,
+  valuesOf,
   type ModelFields,
 } from './serializer.js';
 
@@ -60,21 +62,6 @@ export function rowExists(database: KeygateDatabase): FieldContext['exists'] {
   };
 }
 
-/** A stored row as the model's object: `id`, then each field's internal value by field name. */
-export function itemOf<Fields extends ModelFields>(fields: Fields, row: TableRow): ModelItem<Fields> {
-  const item: Record<string, unknown> = { id: Number(row.id) };
-  for (const [name, field] of Object.entries(fields))
-    item[name] = field.fromColumn(row[columnOf(name, field)]);
-  return item as ModelItem<Fields>;
-}
-
-/** The object as the API shows it (`to_representation`): `id` first, then the fields in order. */
-export function representItem(fields: ModelFields, item: Values): Record<string, unknown> {
-  const shown: Record<string, unknown> = { id: item.id };
-  for (const [name, field] of Object.entries(fields)) shown[name] = field.represent(item[name] ?? null);
-  return shown;
-}
-
 /** The model's resource on `keygate`. */
 export function modelResource<Fields extends ModelFields>(
   definition: ModelDefinition<Fields>,
@@ -92,7 +79,7 @@ export function modelResource<Fields extends ModelFields>(
       database: keygate.database,
       table: definition.table,
       columns,
-      toItem: (row) => itemOf(fields, row),
+      toItem: (row) => valuesOf(fields, row) as ModelItem<Fields>,
       toRow: (values) => toColumns(fields, values),
     });
   const typeName = pascalCase(definition.name);
@@ -121,7 +108,7 @@ export function modelResource<Fields extends ModelFields>(
       if (!result.ok) return result;
       return { ok: true, value: savedValues(fields, result.value, mode, context) };
     },
-    represent: (item) => representItem(fields, item),
+    represent: (item) => representValues(fields, item),
     fields: fieldsMetadata(fields),
     schemas,
   };

@@ -118,16 +118,33 @@ export function toColumns(
   return columns;
 }
 
+/** A stored row (by column name, with `id`) as the model's object: `id`, then each field's internal value. */
+export function valuesOf(
+  fields: ModelFields,
+  row: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = { id: Number(row.id) };
+  for (const [name, field] of Object.entries(fields))
+    values[name] = field.fromColumn(row[columnOf(name, field)]);
+  return values;
+}
+
+/** The object as the API shows it (`to_representation`): `id` first, then the fields in order. */
+export function representValues(
+  fields: ModelFields,
+  values: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const shown: Record<string, unknown> = { id: values.id };
+  for (const [name, field] of Object.entries(fields)) shown[name] = field.represent(values[name] ?? null);
+  return shown;
+}
+
 /** A stored row (by column name, with `id`) as the API shows it: `id` first, then the fields in order. */
 export function representRow(
   fields: ModelFields,
   row: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
-  const item: Record<string, unknown> = { id: Number(row.id) };
-  for (const [name, field] of Object.entries(fields)) {
-    item[name] = field.represent(field.fromColumn(row[columnOf(name, field)]));
-  }
-  return item;
+  return representValues(fields, valuesOf(fields, row));
 }
 
 /** A field's label: its `label`, else Django's `capfirst(verbose_name)` of the name. */
