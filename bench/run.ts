@@ -153,11 +153,7 @@ async function captureAll(
 ): Promise<{ canned: CannedResponse[]; unavailable: Map<string, string> }> {
   const canned: CannedResponse[] = [];
   const unavailable = new Map<string, string>();
-  // The reads first: a captured create adds a row the list's count would otherwise disagree with.
-  const ordered = [...list].sort(
-    (a, b) => Number(a.request.method !== 'GET') - Number(b.request.method !== 'GET'),
-  );
-  for (const workload of ordered) {
+  for (const workload of list) {
     const response = await captureResponse(baseUrl, workload.request);
     if (response.status === workload.expectedStatus) {
       canned.push(response);
