@@ -75,9 +75,12 @@ export async function verifyFloor(
   for (const workload of list) {
     if (!FLOOR_WORKLOADS.has(workload.id)) continue;
     const { method, path } = workload.request;
-    if (!canned.some((c) => c.method === method && c.url === path)) continue;
-    // keygate's answer now, not the captured one: a captured create has added a row since.
-    const expected = await captureResponse(keygateUrl, workload.request);
+    const captured = canned.find((c) => c.method === method && c.url === path);
+    if (captured === undefined) continue;
+    // The floor replays the captured headers; the body is keygate's now (a captured create has
+    // added a row since the list was captured).
+    const { body } = await captureResponse(keygateUrl, workload.request);
+    const expected = { ...captured, body };
     const answer = await captureResponse(floorUrl, workload.request);
     const difference = floorDifference(expected, answer, keygateUrl, floorUrl);
     if (difference !== null) {
