@@ -14,6 +14,8 @@ declare module 'fastify' {
 
 // Django's cc_delim_re: the separator of a comma-separated header.
 const LIST_SEPARATOR = /\s*,\s*/;
+// One header name alone (no list, no surrounding space, not `*`).
+const SINGLE_NAME = /^[A-Za-z0-9!#$%&'+.^_`|~-]+$/;
 
 /**
  * Django's `patch_vary_headers`: adds each of `names` to the reply's Vary unless it is there
@@ -21,6 +23,16 @@ const LIST_SEPARATOR = /\s*,\s*/;
  */
 export function patchVary(reply: FastifyReply, names: readonly string[]): void {
   const current = reply.getHeader('vary');
+  // The usual cases, without splitting: no Vary yet, or a single other name (`Accept`).
+  if (current === undefined && names.length === 1) {
+    void reply.header('vary', names[0]!);
+    return;
+  }
+  if (typeof current === 'string' && names.length === 1 && names[0] !== '*' && SINGLE_NAME.test(current)) {
+    const name = names[0]!;
+    if (current.toLowerCase() !== name.toLowerCase()) void reply.header('vary', `${current}, ${name}`);
+    return;
+  }
   const vary =
     current === undefined
       ? []

@@ -1,5 +1,5 @@
 // Key generation, digests and the checksum of hashed-policy keys.
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { hash, randomBytes, randomInt } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /** DRF's key: 20 random bytes as 40 lowercase hex characters. */
@@ -48,7 +48,8 @@ export function hasValidChecksum(key: string): boolean {
 
 /** SHA-256 of a key, hex: the only thing ever looked up. */
 export function keyDigest(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  // The one-shot hash: a third of createHash's cost, on every authenticated request.
+  return hash('sha256', key, 'hex');
 }
 
 /** The first characters of a key, safe to show in lists. */

@@ -54,11 +54,19 @@ export function renderInto(
     return reply.code(status).removeHeader('content-type').send();
   }
   const body = renderer.render(data, accepted, context);
-  // A Buffer keeps the negotiated Content-Type exactly (Fastify rewrites it for strings).
+  // Through a serializer (here the identity), a string keeps the negotiated Content-Type exactly:
+  // Fastify adds `; charset=utf-8` to a JSON type only when it serialises the body itself. Node
+  // encodes the string into the socket, with no Buffer copy of the body made first.
   return reply
     .code(status === 204 ? 200 : status)
     .type(renderer.contentType?.(accepted) ?? renderer.mediaType)
-    .send(Buffer.from(body));
+    .serializer(rendered)
+    .send(body);
+}
+
+/** The identity: the body is already rendered. */
+function rendered(body: unknown): string {
+  return body as string;
 }
 
 /** Sends data with the negotiated renderer. */

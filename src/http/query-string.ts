@@ -9,8 +9,13 @@ const EXTRA_ESCAPES: Readonly<Record<string, string>> = {
   '*': '%2A',
 };
 
+// What quote_plus leaves as it is.
+const UNRESERVED = /^[A-Za-z0-9_.~-]*$/;
+
 /** Python's `quote_plus(text)`. */
 export function quotePlus(text: string): string {
+  // Most names and values (`limit`, `20`) need no escape at all.
+  if (UNRESERVED.test(text)) return text;
   return encodeURIComponent(text)
     .replace(/[!'()*]/g, (c) => EXTRA_ESCAPES[c]!)
     .replace(/%20/g, '+');

@@ -118,14 +118,38 @@ export function toColumns(
   return columns;
 }
 
+/** A model's fields as lists, made once per fields object: rows are turned into objects for every read. */
+interface FieldList {
+  readonly names: readonly string[];
+  readonly fields: readonly AnyModelField[];
+  readonly columns: readonly string[];
+}
+
+const fieldLists = new WeakMap<ModelFields, FieldList>();
+
+function fieldList(fields: ModelFields): FieldList {
+  let list = fieldLists.get(fields);
+  if (list === undefined) {
+    const entries = Object.entries(fields);
+    list = {
+      names: entries.map(([name]) => name),
+      fields: entries.map(([, field]) => field),
+      columns: entries.map(([name, field]) => columnOf(name, field)),
+    };
+    fieldLists.set(fields, list);
+  }
+  return list;
+}
+
 /** A stored row (by column name, with `id`) as the model's object: `id`, then each field's internal value. */
 export function valuesOf(
   fields: ModelFields,
   row: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
+  const list = fieldList(fields);
   const values: Record<string, unknown> = { id: Number(row.id) };
-  for (const [name, field] of Object.entries(fields))
-    values[name] = field.fromColumn(row[columnOf(name, field)]);
+  for (let i = 0; i < list.names.length; i += 1)
+    values[list.names[i]!] = list.fields[i]!.fromColumn(row[list.columns[i]!]);
   return values;
 }
 
@@ -134,8 +158,12 @@ export function representValues(
   fields: ModelFields,
   values: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
+  const list = fieldList(fields);
   const shown: Record<string, unknown> = { id: values.id };
-  for (const [name, field] of Object.entries(fields)) shown[name] = field.represent(values[name] ?? null);
+  for (let i = 0; i < list.names.length; i += 1) {
+    const name = list.names[i]!;
+    shown[name] = list.fields[i]!.represent(values[name] ?? null);
+  }
   return shown;
 }
 

@@ -23,12 +23,14 @@ export const DATETIME_MESSAGES = Object.freeze({
   overflow: 'Datetime value out of range.',
 });
 
+const ZERO_MICROSECONDS = '.000000Z';
+
 /**
  * DRF's `to_representation` with `ISO_8601`: `value.isoformat()` with `+00:00` as `Z`, which leaves
  * out the microseconds when they are zero (`2026-01-02T10:20:00Z`).
  */
 export function representTimestamp(stored: string): string {
-  return stored.replace(/\.000000Z$/, 'Z');
+  return stored.endsWith(ZERO_MICROSECONDS) ? `${stored.slice(0, -ZERO_MICROSECONDS.length)}Z` : stored;
 }
 
 /**
