@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import type { AccessPolicy } from '../auth/access.js';
 import type { OperationDoc } from './openapi/operation-doc.js';
 import type { Renderer, ViewCrumb } from './render.js';
-import type { JsonSerializer } from './schema-json.js';
 
 /** The methods a view can implement; HEAD follows GET and OPTIONS is answered by the view. */
 export type ViewMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -13,8 +12,6 @@ export interface ApiResponse {
   readonly status: number;
   /** The response data; undefined for an empty body (204). */
   readonly data?: unknown;
-  /** Writes `data` as compact JSON from its schema; without it, JSON.stringify does. */
-  readonly json?: JsonSerializer;
 }
 
 /**

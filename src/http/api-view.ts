@@ -11,7 +11,6 @@ import { operationSchema } from './openapi/operation-doc.js';
 import { optionsMetadata } from './options-metadata.js';
 import { sendRedirect } from './redirect.js';
 import { formatParam } from './reverse.js';
-import type { JsonSerializer } from './schema-json.js';
 import { addUnroutedRoute } from './unrouted-methods.js';
 import type { RenderContext, RenderedView } from './render.js';
 
@@ -46,10 +45,9 @@ export function renderInto(
   negotiated: Negotiated,
   status: number,
   data: unknown,
-  json?: JsonSerializer,
 ): FastifyReply {
   const { renderer, accepted } = negotiated;
-  const context: RenderContext = { request, reply, status, view: negotiated.view ?? null, json };
+  const context: RenderContext = { request, reply, status, view: negotiated.view ?? null };
   if (data === undefined && !renderer.rendersEmpty) {
     return reply.code(status).removeHeader('content-type').send();
   }
@@ -75,11 +73,10 @@ export function sendRendered(
   reply: FastifyReply,
   status: number,
   data: unknown,
-  json?: JsonSerializer,
 ): FastifyReply {
   const negotiated = request.negotiated;
   if (negotiated === null) throw new Error('sendRendered outside an API view');
-  return renderInto(request, reply, negotiated, status, data, json);
+  return renderInto(request, reply, negotiated, status, data);
 }
 
 interface RouteInfo {
@@ -144,7 +141,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     const handler = view.handlers[method];
     if (!handler) throw new MethodNotAllowed(request.method);
     const result = await handler(request, parts.lookup, parts.suffix);
-    return sendRendered(request, reply, result.status, result.data, result.json);
+    return sendRendered(request, reply, result.status, result.data);
   }
 
   // Deliberate cache: the outcome of negotiation per (format, Accept header), immutable and shared by

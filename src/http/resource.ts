@@ -15,7 +15,6 @@ import { limitOffsetPagination } from './pagination.js';
 import { parsePk } from './primary-key.js';
 import type { Renderer, ViewCrumb } from './render.js';
 import type { ResourceDefinition, Validated, ValidationMode } from './resource-definition.js';
-import { compileJson, pageSchemaOf } from './schema-json.js';
 import { viewName } from './view-name.js';
 
 export {
@@ -119,9 +118,6 @@ export function registerResource<Item, Input>(
   const visible = (request: FastifyRequest, item: Item): boolean =>
     ownedBy === undefined ||
     (request.user !== null && (item as Record<string, unknown>)[ownedBy] === request.user.id);
-  // Responses are written from the schemas: compiled once here, used for every compact JSON body.
-  const itemJson = compileJson(resource.schemas.item);
-  const pageJson = compileJson(pageSchemaOf(resource.schemas.item));
   const docs = resourceDocs(resource);
   documentSchemas(app, docs.components);
 
@@ -140,11 +136,11 @@ export function registerResource<Item, Input>(
           const { count, items } = await repository.page(window, ...(filters ? [filters] : []));
           return { count, items: items.map((item) => resource.represent(item)) };
         });
-        return { status: 200, data, json: pageJson };
+        return { status: 200, data };
       },
       async POST(request) {
         const input = (await validatedBody(request, resource, 'create')) as Input;
-        return { status: 201, data: resource.represent(await repository.create(input)), json: itemJson };
+        return { status: 201, data: resource.represent(await repository.create(input)) };
       },
     },
     actions: (request) => (mayUse(request, access, 'POST') ? { POST: resource.fields } : undefined),
@@ -181,7 +177,7 @@ export function registerResource<Item, Input>(
     const input = await validatedBody(request, resource, mode);
     const updated = await repository.update(id, input);
     if (updated === undefined) throw new NotFound();
-    return { status: 200, data: resource.represent(updated), json: itemJson };
+    return { status: 200, data: resource.represent(updated) };
   };
 
   registerApiView(app, {
@@ -193,7 +189,6 @@ export function registerResource<Item, Input>(
       GET: async (request, lookup) => ({
         status: 200,
         data: resource.represent(await getObject(request, lookup)),
-        json: itemJson,
       }),
       PUT: (request, lookup) => write(request, lookup, 'update'),
       PATCH: (request, lookup) => write(request, lookup, 'partial'),
