@@ -9,6 +9,8 @@ const EXTRA_ESCAPES: Readonly<Record<string, string>> = {
   '*': '%2A',
 };
 
+// Text holding neither of the signs unquote_plus reads.
+const ESCAPED = /[+%]/;
 // What quote_plus leaves as it is.
 const UNRESERVED = /^[A-Za-z0-9_.~-]*$/;
 
@@ -22,6 +24,7 @@ export function quotePlus(text: string): string {
 }
 
 function unquotePlus(text: string): string {
+  if (!ESCAPED.test(text)) return text;
   const spaced = text.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(spaced);
@@ -48,10 +51,19 @@ export function parseQuery(query: string): Map<string, string[]> {
 
 /** Python's `urlencode(sorted(query.items()), doseq=True)`. */
 export function encodeSortedQuery(query: ReadonlyMap<string, readonly string[]>): string {
-  return [...query.keys()]
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .flatMap((name) => query.get(name)!.map((value) => `${quotePlus(name)}=${quotePlus(value)}`))
-    .join('&');
+  let encoded = '';
+  for (const name of [...query.keys()].sort(byCodeUnits)) {
+    const quotedName = quotePlus(name);
+    for (const value of query.get(name)!) {
+      encoded += `${encoded === '' ? '' : '&'}${quotedName}=${quotePlus(value)}`;
+    }
+  }
+  return encoded;
+}
+
+// Python's str ordering (by code point; the same as by UTF-16 unit outside astral characters).
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function splitUrl(url: string): { base: string; query: string } {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FastifyReply } from 'fastify';
 import { patchVary } from '../../src/auth/session-vary.js';
-import { quotePlus } from '../../src/http/query-string.js';
+import { encodeSortedQuery, parseQuery, quotePlus, replaceQueryParam } from '../../src/http/query-string.js';
 import { representTimestamp } from '../../src/model/fields/datetime.js';
 
 describe('quotePlus (Python urllib.parse.quote_plus)', () => {
@@ -20,6 +20,32 @@ describe('quotePlus (Python urllib.parse.quote_plus)', () => {
       ['%', '%25'],
     ];
     for (const [text, quoted] of cases) assert.equal(quotePlus(text), quoted, text);
+  });
+});
+
+describe('parseQuery and encodeSortedQuery (parse_qs, urlencode(sorted(...), doseq=True))', () => {
+  it('decodes + and escapes, keeps blank values and repeated names', () => {
+    const parsed = parseQuery('b=2&a=x+y&c=%C3%A9&a=&d&=v&bad=%E0%A4%A');
+    assert.deepEqual(
+      [...parsed],
+      [
+        ['b', ['2']],
+        ['a', ['x y', '']],
+        ['c', ['é']],
+        ['d', ['']],
+        ['', ['v']],
+        ['bad', ['%E0%A4%A']],
+      ],
+    );
+    assert.equal(encodeSortedQuery(parsed), '=v&a=x+y&a=&b=2&bad=%25E0%25A4%25A&c=%C3%A9&d=');
+    assert.equal(encodeSortedQuery(new Map()), '');
+  });
+
+  it('replaces one parameter of a link, as DRF builds the next page', () => {
+    assert.equal(
+      replaceQueryParam('http://h/p/?search=a+b&limit=20', 'offset', 20),
+      'http://h/p/?limit=20&offset=20&search=a+b',
+    );
   });
 });
 
