@@ -45,24 +45,30 @@ export function registerBodyParsers(app: FastifyInstance): void {
     },
   );
   void app.register(formbody, { parser: parseForm });
-  // Busboy throws a plain Error (a 500) when the boundary is missing; Django answers with a parse error.
-  app.addHook('preValidation', (request, _reply, done) => {
-    if (request.isMultipart()) {
-      const boundary = parseMediaType(request.headers['content-type'] ?? '').params.get('boundary');
-      if (!boundary) {
-        done(
-          new ParseError(`Multipart form parse error - Invalid boundary in multipart: ${boundary ?? 'None'}`),
-        );
-        return;
-      }
-    }
-    done();
-  });
   const limit = bodyLimitOf(app);
-  // The plugin reads the request stream itself, so Fastify's bodyLimit does not reach it: its fields
-  // are read here, counted against the same limit as every other body.
-  app.addHook('preValidation', async (request) => {
-    if (request.isMultipart()) request.body = await readMultipart(request, limit);
+  // One synchronous hook, which returns at once for every request that is not multipart.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!request.isMultipart()) {
+      done();
+      return;
+    }
+    // Busboy throws a plain Error (a 500) when the boundary is missing; Django answers with a parse error.
+    const boundary = parseMediaType(request.headers['content-type'] ?? '').params.get('boundary');
+    if (!boundary) {
+      done(
+        new ParseError(`Multipart form parse error - Invalid boundary in multipart: ${boundary ?? 'None'}`),
+      );
+      return;
+    }
+    // The plugin reads the request stream itself, so Fastify's bodyLimit does not reach it: its
+    // fields are read here, counted against the same limit as every other body.
+    readMultipart(request, limit).then(
+      (body) => {
+        request.body = body;
+        done();
+      },
+      (error: unknown) => done(error as Error),
+    );
   });
   void app.register(multipart, {
     // No single part may be larger than the whole body; the whole body is limited by readMultipart.
