@@ -3,16 +3,18 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 import { authenticate } from '../auth/access.js';
 import { checkPermissions } from '../auth/permissions.js';
-import { MethodNotAllowed, NoRouteMatches } from '../errors.js';
+import { ApiError, MethodNotAllowed, NoRouteMatches } from '../errors.js';
+import { answerApiError } from './error-handler.js';
 import type { ApiViewDefinition, ViewMethod } from './api-view-definition.js';
 import { slashedTarget } from './append-slash.js';
 import { selectRenderer, type Negotiated } from './negotiation.js';
+import { sendRendered } from './send-rendered.js';
 import { operationSchema } from './openapi/operation-doc.js';
 import { optionsMetadata } from './options-metadata.js';
 import { sendRedirect } from './redirect.js';
 import { formatParam } from './reverse.js';
 import { addUnroutedRoute } from './unrouted-methods.js';
-import type { RenderContext, RenderedView } from './render.js';
+import type { RenderedView } from './render.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,47 +38,6 @@ export function allowHeader(handlers: ApiViewDefinition['handlers']): string {
   if (handlers.GET) methods.push('HEAD');
   methods.push('OPTIONS');
   return methods.join(', ');
-}
-
-/** Renders `data` with the negotiated renderer into the reply (DRF's Response.rendered_content). */
-export function renderInto(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  negotiated: Negotiated,
-  status: number,
-  data: unknown,
-): FastifyReply {
-  const { renderer, accepted } = negotiated;
-  const context: RenderContext = { request, reply, status, view: negotiated.view ?? null };
-  if (data === undefined && !renderer.rendersEmpty) {
-    return reply.code(status).removeHeader('content-type').send();
-  }
-  const body = renderer.render(data, accepted, context);
-  // Through a serializer (here the identity), a string keeps the negotiated Content-Type exactly:
-  // Fastify adds `; charset=utf-8` to a JSON type only when it serialises the body itself. Node
-  // encodes the string into the socket, with no Buffer copy of the body made first.
-  return reply
-    .code(status === 204 ? 200 : status)
-    .type(renderer.contentType?.(accepted) ?? renderer.mediaType)
-    .serializer(rendered)
-    .send(body);
-}
-
-/** The identity: the body is already rendered. */
-function rendered(body: unknown): string {
-  return body as string;
-}
-
-/** Sends data with the negotiated renderer. */
-export function sendRendered(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  data: unknown,
-): FastifyReply {
-  const negotiated = request.negotiated;
-  if (negotiated === null) throw new Error('sendRendered outside an API view');
-  return renderInto(request, reply, negotiated, status, data);
 }
 
 interface RouteInfo {
@@ -176,10 +137,19 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
 
   /** The route's hooks for one URL: DRF's initial() first, then the handler (or Django's APPEND_SLASH). */
   const answerAt = (slashed: boolean) => ({
-    async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
       const parts = urlParts(request, slashed);
-      if (parts === 'redirect') return;
-      await initial(request, reply, parts);
+      if (parts === 'redirect') return undefined;
+      try {
+        await initial(request, reply, parts);
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof ApiError) || reply.sent) throw error;
+        // A refusal (401, 403, 405, 406) is answered here, as the error handler would answer it,
+        // without the detour through Fastify's error path: a refused request costs less.
+        answerApiError(error, request, reply);
+        return reply;
+      }
     },
     async handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
       const parts = urlParts(request, slashed);
@@ -212,7 +182,7 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     routeFor(url, slashed, methods, { hide: true });
     const answer = answerAt(slashed);
     addUnroutedRoute(app, url, ALL_METHODS, async (request, reply) => {
-      await answer.onRequest(request, reply);
+      if ((await answer.onRequest(request, reply)) !== undefined) return reply;
       return answer.handler(request, reply);
     });
   };

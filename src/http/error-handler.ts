@@ -13,7 +13,7 @@ import {
   UnsupportedMediaType,
 } from '../errors.js';
 import { alwaysHeaders } from './always-headers.js';
-import { renderInto } from './api-view.js';
+import { renderInto } from './send-rendered.js';
 import { NOT_FOUND_ANSWER, sendNotFoundPage } from './not-found-page.js';
 
 /** DRF's JSON media type: no charset parameter (bodies go out as Buffers so Fastify keeps it so). */
@@ -128,6 +128,15 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       .send(Buffer.from(JSON.stringify(SERVER_ERROR)));
     return;
   }
+  answerApiError(apiError, request, reply);
+}
+
+/**
+ * Answers an ApiError as DRF does (401 carries the first authentication class's WWW-Authenticate,
+ * or becomes 403 when it has none). The API views answer the refusals of their own hooks with it
+ * directly; {@link errorHandler} with it for everything else.
+ */
+export function answerApiError(apiError: ApiError, request: FastifyRequest, reply: FastifyReply): void {
   let status = apiError.statusCode;
   if (apiError instanceof NotAuthenticated || apiError instanceof AuthenticationFailed) {
     const header = request.authenticators?.[0]?.authenticateHeader();
