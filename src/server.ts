@@ -46,16 +46,25 @@ export async function startServer(keygate: Keygate, options: ListenOptions = {})
   });
   exitOnCrash(app.log, logs);
   watchConnectionCap(app, config);
-  await app.listen({ host: options.host ?? config.host, port: options.port ?? config.port });
-  if (options.banner === true && logs.format === 'text') {
-    const banner = startBanner({
-      version: keygateVersion(),
-      url: listeningUrl(app.server.address() as AddressInfo, config.tlsCertFile !== null),
-      database: describeDatabase(config.databaseUrl),
-      workers: 1,
-    });
-    logs.writeText(banner);
-  }
+  // The banner comes first: written as Fastify is about to log where it listens.
+  let announce = options.banner === true && logs.format === 'text';
+  await app.listen({
+    host: options.host ?? config.host,
+    port: options.port ?? config.port,
+    listenTextResolver: (address) => {
+      if (announce) {
+        announce = false;
+        const banner = startBanner({
+          version: keygateVersion(),
+          url: listeningUrl(app.server.address() as AddressInfo, config.tlsCertFile !== null),
+          database: describeDatabase(config.databaseUrl),
+          workers: 1,
+        });
+        logs.writeText(banner);
+      }
+      return `Server listening at ${address}`;
+    },
+  });
 
   const exit = (code: number): void => {
     void logs.close(LOG_CLOSE_MS).finally(() => process.exit(code));

@@ -38,6 +38,8 @@ interface SyncSwitch {
   sync: boolean;
 }
 
+type SonicBoom = ReturnType<typeof pino.destination>;
+
 /**
  * A pino destination (`write(line)`, `flush(cb)`) over pino's own asynchronous SonicBoom: a request
  * never waits for stdout; lines are written in chunks of whole lines (see MAX_WRITE_BYTES); at most
@@ -48,7 +50,7 @@ interface SyncSwitch {
 export class LogDestination {
   /** How lines are written. */
   readonly format: LineFormat;
-  readonly #boom: ReturnType<typeof pino.destination>;
+  readonly #boom: SonicBoom;
   #dropped = 0;
   #failed = false;
   #givingUp = false;
@@ -153,8 +155,10 @@ export class LogDestination {
   #fail(): void {
     if (this.#failed) return;
     this.#failed = true;
-    // What waits is let go: nothing will write it, and pino's exit hook skips a destroyed stream.
-    this.#boom.destroy();
+    // What waits is let go (nothing will write it), the periodic flush stops, and pino's exit hook
+    // skips a destroyed stream. SonicBoom's own destroy: on EPIPE pino replaces the instance's with
+    // a no-op.
+    (Object.getPrototypeOf(this.#boom) as SonicBoom).destroy.call(this.#boom);
   }
 
   #reportDropped(): void {

@@ -45,12 +45,24 @@ function completed(lines: readonly LogLine[], reqId: string): LogLine {
   return line;
 }
 
-/** SIGTERM, then the exit status and everything the process wrote. */
-async function stopAndRead(server: ServeProcess): Promise<string> {
+/** `keygate serve` with its stdout kept apart from stderr (output() holds both). */
+function startServing(
+  env: NodeJS.ProcessEnv,
+  port: number,
+  args: readonly string[] = [],
+): ServeProcess & { stdout(): string } {
+  const server = startServe(env, port, args);
+  let stdout = '';
+  server.child.stdout?.on('data', (d: string) => (stdout += d));
+  return Object.assign(server, { stdout: () => stdout });
+}
+
+/** SIGTERM, then the exit status and everything the process wrote to stdout. */
+async function stopAndRead(server: ServeProcess & { stdout(): string }): Promise<string> {
   server.child.kill('SIGTERM');
   const exit = await exitWithin(server, 20_000);
   assert.deepEqual(exit, { code: 0, signal: null }, server.output());
-  return server.output();
+  return server.stdout();
 }
 
 /** `count` GETs of /product_api/ with ids `${prefix}-0..`, `concurrency` at a time on kept-alive connections. */
@@ -104,7 +116,8 @@ describe('keygate serve: JSON request logs', () => {
   it('a line per request: reqId, status, responseTime, the user id of a token request, no secret', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    server = startServe(env, port);
+    const serving = startServing(env, port);
+    server = serving;
     await waitUntilAnswering(server);
 
     const login = await send(`${base}/customtoken/`, {
@@ -125,7 +138,7 @@ describe('keygate serve: JSON request logs', () => {
     });
     assert.equal(inQuery.status, 200);
 
-    const output = await stopAndRead(server);
+    const output = await stopAndRead(serving);
     for (const secret of [token, PASSWORD]) assert.ok(!output.includes(secret), `the logs hold ${secret}`);
     const lines = jsonLines(output);
 
@@ -150,11 +163,12 @@ describe('keygate serve: JSON request logs', () => {
   it('a burst of requests then SIGTERM: every request line written, whole, then stopped', async () => {
     const count = 600;
     const port = await freePort();
-    server = startServe(env, port);
+    const serving = startServing(env, port);
+    server = serving;
     await waitUntilAnswering(server);
     await burst(`http://127.0.0.1:${port}`, token, 'burst', count);
     // At once: the lines are still in the buffer, which the shutdown must write out.
-    const lines = jsonLines(await stopAndRead(server));
+    const lines = jsonLines(await stopAndRead(serving));
     const ids = lines.filter((l) => l.msg === 'request completed' && l.reqId?.startsWith('burst-'));
     assert.equal(ids.length, count);
     assert.equal(new Set(ids.map((l) => l.reqId)).size, count);
@@ -165,10 +179,11 @@ describe('keygate serve: JSON request logs', () => {
   it('--workers 2 sharing one stdout: a burst, then SIGTERM: all lines whole, none lost, two stopped', async () => {
     const count = 800;
     const port = await freePort();
-    server = startServe(env, port, ['--workers', '2']);
+    const serving = startServing(env, port, ['--workers', '2']);
+    server = serving;
     await waitUntilAnswering(server);
     await burst(`http://127.0.0.1:${port}`, token, 'shared', count, 24);
-    const lines = jsonLines(await stopAndRead(server));
+    const lines = jsonLines(await stopAndRead(serving));
     const ids = lines.filter((l) => l.msg === 'request completed' && l.reqId?.startsWith('shared-'));
     assert.equal(new Set(ids.map((l) => l.reqId)).size, count);
     assert.equal(ids.length, count);
