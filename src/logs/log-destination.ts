@@ -44,8 +44,10 @@ type SonicBoom = ReturnType<typeof pino.destination>;
  * A pino destination (`write(line)`, `flush(cb)`) over pino's own asynchronous SonicBoom: a request
  * never waits for stdout; lines are written in chunks of whole lines (see MAX_WRITE_BYTES); at most
  * MAX_BUFFERED_BYTES wait (see there); a stdout that is closed (EPIPE) or fails only stops the logs.
- * `close()` writes out everything before the process exits; pino also writes what is left
- * synchronously on `exit`, and on `beforeExit`.
+ * `close()` writes out everything before the process exits; pino also writes what is left when the
+ * event loop runs dry (`beforeExit`) and, synchronously, on `exit`. Lines still waiting when the
+ * process is killed (SIGKILL, or a signal it does not handle) are lost: at most FLUSH_INTERVAL_MS
+ * of them, or the backlog of a stdout that is not keeping up.
  */
 export class LogDestination {
   /** How lines are written. */
