@@ -35,7 +35,8 @@ export interface PrimaryOptions {
 /**
  * Writes to stdout at once, in one write: short text is never split by the workers' writes. Not
  * through process.stdout, which would make a piped stdout non-blocking for every process sharing
- * it. A stdout whose reader went away (EPIPE) loses the text; the primary supervises on.
+ * it. A stdout whose reader went away (EPIPE) loses the text; the primary supervises on. (A reader
+ * that stalls holds the primary in this write, as any synchronous logger would; its lines are few.)
  */
 function writeOut(text: string): void {
   try {

@@ -142,6 +142,12 @@ describe('keygate serve: LOG_FORMAT', () => {
     assert.equal(BANNER.exec(output)?.[2], '2', output);
     assert.equal(output.split('Quit the server with CONTROL-C.').length, 2, `one banner:\n${output}`);
     assert.match(output, requestLine('GET', '/healthz', 200));
+    assert.match(
+      output,
+      new RegExp(`^${TIME} started workers workers=2$`, 'm'),
+      'the primary writes text too',
+    );
+    assert.ok(!output.includes('{"level"'), `a JSON line among the text:\n${output}`);
   });
 
   it('text in production mode is refused with a clear message', async () => {
