@@ -23,6 +23,11 @@ function packageInfo(): { readonly version: string; readonly license: string } {
   return { version, license };
 }
 
+/** keygate's version, as package.json gives it. */
+export function keygateVersion(): string {
+  return packageInfo().version;
+}
+
 /** The `info` of keygate's own document (/openapi.json) and the title of its /docs page. */
 export function keygateApiInfo(): OpenApiOptions {
   return { title: 'keygate', description: DESCRIPTION, ...packageInfo(), pageTitle: 'keygate API' };

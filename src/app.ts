@@ -5,6 +5,7 @@ import { clientErrorHandler } from './http/client-error.js';
 import { errorHandler, frameworkErrorHandler } from './http/error-handler.js';
 import { httpsOnlyHook } from './http/https-only.js';
 import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
+import { LogDestination } from './logs/log-destination.js';
 import { repercentBrokenUnicode } from './http/repercent.js';
 import { originForm } from './http/request-target.js';
 import { restoreUnknownMethod } from './http/unknown-method.js';
@@ -21,7 +22,10 @@ import { keygatePlugin } from './plugin/keygate-plugin.js';
 
 /** Options for building the app. */
 export interface AppOptions {
-  /** pino options, or false for no request logs (tests). Defaults to JSON logs at LOG_LEVEL. */
+  /**
+   * pino options, or false for no request logs (tests). Defaults to JSON lines at LOG_LEVEL on
+   * stdout, buffered and written asynchronously (see LogDestination).
+   */
   readonly logger?: FastifyServerOptions['logger'];
   /** More routes, served with keygate's own (see the plugin's `routes` option). */
   readonly routes?: (scope: FastifyInstance) => void;
@@ -40,7 +44,7 @@ export interface AppOptions {
 export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyInstance {
   const { config } = keygate;
   const app = Fastify({
-    logger: options.logger ?? loggerOptions(config),
+    logger: options.logger ?? { ...loggerOptions(config), stream: new LogDestination() },
     // X-Forwarded-Proto/-For are believed only from these addresses (proxy-addr matching).
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     // HTTP or HTTPS, with the deadlines that cut slow and idle clients.

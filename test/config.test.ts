@@ -33,6 +33,7 @@ describe('loadConfig', () => {
         tokenPolicy: 'drf',
         autoCreateToken: true,
         logLevel: 'info',
+        logFormat: 'auto',
         production: false,
         trustedProxies: [],
         tlsCertFile: null,
@@ -81,6 +82,7 @@ describe('loadConfig', () => {
       TOKEN_POLICY: 'HASHED',
       AUTO_CREATE_TOKEN: 'Off',
       LOG_LEVEL: 'Silent',
+      LOG_FORMAT: ' Text ',
     });
     assert.equal(config.databaseUrl, 'postgresql://keygate@db.internal:5432/keygate');
     assert.equal(config.host, '0.0.0.0');
@@ -90,6 +92,7 @@ describe('loadConfig', () => {
     assert.equal(config.tokenPolicy, 'hashed');
     assert.equal(config.autoCreateToken, false);
     assert.equal(config.logLevel, 'silent');
+    assert.equal(config.logFormat, 'text');
 
     assert.equal(loadConfig({ PORT: '65535' }).port, 65535);
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/d' }).databaseUrl, 'postgres://u@h/d');
@@ -116,6 +119,7 @@ describe('loadConfig', () => {
       ['DATABASE_URL', 'postgres://'],
       ['DATABASE_URL', 'data/keygate.sqlite3'],
       ['LOG_LEVEL', 'verbose'],
+      ['LOG_FORMAT', 'pretty'],
       ['HOST', 'bad host'],
       ['ALLOWED_HOSTS', ',,,'],
       ['ALLOWED_HOSTS', 'example.com,bad host'],

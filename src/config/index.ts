@@ -7,10 +7,12 @@ export { loadConfig } from './load-config.js';
 export { resolveConfig, type ConfigOptions } from './resolve-config.js';
 export { SETTINGS, type SettingDoc } from './settings-docs.js';
 export {
+  LOG_FORMATS,
   LOG_LEVELS,
   SETTING_DEFINITIONS,
   SETTING_KEYS,
   type Config,
+  type LogFormat,
   type LogLevel,
   type SettingDefinition,
   type SettingKey,

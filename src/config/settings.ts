@@ -29,6 +29,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /** One of LOG_LEVELS. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** How log lines are written, accepted by LOG_FORMAT (see logFormat). */
+export const LOG_FORMATS = ['auto', 'json', 'text'] as const;
+/** One of LOG_FORMATS. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** The default of a setting that has none to write in the environment: its value, and how docs show it. */
 export interface UnsetDefault<V> {
   readonly value: V;
@@ -131,6 +136,24 @@ export const SETTING_DEFINITIONS = Object.freeze({
     default: 'info',
     help: `one of ${LOG_LEVELS.join(', ')}`,
     parser: wordParser(LOG_LEVELS),
+  }),
+  /**
+   * How log lines are written: `json` (one JSON object a line, for machines), `text` (a start-up
+   * banner and one short line a request, for a person, as Django's runserver), or `auto`: text when
+   * stdout is a terminal outside production, JSON otherwise. Production always logs JSON.
+   */
+  logFormat: setting<LogFormat>({
+    env: 'LOG_FORMAT',
+    default: 'auto',
+    help: 'auto (readable lines when stdout is a terminal outside production, JSON lines otherwise), json or text; production always logs JSON',
+    parser: wordParser(LOG_FORMATS),
+    production: {
+      check(format: LogFormat, name: string) {
+        if (format === 'text') {
+          throw new ConfigError(name, 'production mode always logs JSON lines: use json or auto');
+        }
+      },
+    },
   }),
   /** Production mode: HTTPS enforced, HSTS, Secure cookies, and a safe configuration required. */
   production: setting({

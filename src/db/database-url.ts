@@ -15,3 +15,23 @@ export function sqlitePath(url: string): string {
 export function dialectOf(url: string): Dialect {
   return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
 }
+
+/**
+ * The database a DATABASE_URL names, for a person and without its password: `SQLite file <path>`,
+ * or `PostgreSQL database <name> on <host>:<port>`.
+ */
+export function describeDatabase(url: string): string {
+  if (dialectOf(url) === 'sqlite') {
+    const path = sqlitePath(url);
+    return path === ':memory:' ? 'SQLite in memory' : `SQLite file ${path}`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'PostgreSQL';
+  }
+  const host = parsed.searchParams.get('host') ?? (parsed.hostname || 'localhost');
+  const name = decodeURIComponent(parsed.pathname.slice(1)) || decodeURIComponent(parsed.username);
+  return `PostgreSQL database ${name} on ${host}:${parsed.port || '5432'}`;
+}

@@ -1,6 +1,11 @@
 // serve: run the HTTP server.
+import { isatty } from 'node:tty';
 import type { Command } from 'commander';
-import { configWarnings } from '../../config/index.js';
+import { keygateVersion } from '../../api-info.js';
+import { configWarnings, type Config } from '../../config/index.js';
+import { describeDatabase } from '../../db/database-url.js';
+import { lineFormat } from '../../logs/log-format.js';
+import { listeningUrl, startBanner } from '../../logs/start-banner.js';
 import { projectResources } from '../../project/project-config.js';
 import { isWorker, parseWorkerCount, runPrimary } from '../../workers.js';
 import { CommandError } from '../io.js';
@@ -18,6 +23,16 @@ function workerCount(value: string): number {
   } catch (error) {
     throw new CommandError((error as Error).message);
   }
+}
+
+/** The start-up banner of a server of `workers` processes answering at `address`. */
+function banner(config: Config, workers: number, address: { address: string; port: number }): string {
+  return startBanner({
+    version: keygateVersion(),
+    url: listeningUrl(address, config.tlsCertFile !== null),
+    database: describeDatabase(config.databaseUrl),
+    workers,
+  });
 }
 
 /** Registers `serve`. */
@@ -50,10 +65,16 @@ export function registerServeCommand(program: Command): void {
             process.stderr.write(`keygate: configuration warning: ${warning}\n`);
           }
         }
+        // Workers share the primary's stdout, so they all find the same terminal, or none. (isatty,
+        // not process.stdout.isTTY, which would make a piped stdout non-blocking for every process.)
+        const logFormat = lineFormat(config, isatty(1));
         if (options.workers > 1 && !isWorker()) {
           // The primary migrates (SQLite) or checks (PostgreSQL) once, then only supervises.
           await (await openForCommand(config)).close();
-          process.exitCode = await runPrimary(options.workers);
+          process.exitCode = await runPrimary(options.workers, {
+            format: logFormat,
+            banner: logFormat === 'text' ? (address) => banner(config, options.workers, address) : undefined,
+          });
           return;
         }
         const keygate = isWorker() ? await createForCommand(config) : await openForCommand(config);
@@ -66,6 +87,8 @@ export function registerServeCommand(program: Command): void {
             port: options.port,
             resources: projectResources(project.config, project.file, keygate),
             docs: project.config.docs,
+            logFormat,
+            banner: !isWorker(),
           });
         } catch (error) {
           await keygate.close();
