@@ -105,32 +105,18 @@ export function openPostgres(source: string | pg.Pool, poolSize: number): Keygat
     location: owned ? redactUrl(source) : poolLocation(pool.options),
     migratesItself: false,
     prepare<Row>(name: string, query: CompiledQuery<Row>): PreparedQuery<Row> {
-      // Rows come back as arrays and become objects here, as on SQLite: pg's object rows copy a
-      // template object per row, which cost more CPU for a page of 20 products.
-      let columns: readonly string[] = [];
-      const toRow = (values: readonly unknown[]): Row => {
-        const row: Record<string, unknown> = {};
-        for (let i = 0; i < columns.length; i += 1) row[columns[i]!] = values[i];
-        return row as Row;
-      };
-      const run = async (parameters: readonly unknown[]): Promise<unknown[][]> => {
-        const result = await pool.query<unknown[]>({
+      const execute = async (parameters: readonly unknown[]): Promise<Row[]> => {
+        const result = await pool.query({
           name,
           text: query.sql,
           values: parameters as unknown[],
           types: pgTypes,
-          rowMode: 'array',
         });
-        // The statement's text is fixed, and so are its column names: read them once.
-        if (columns.length === 0) columns = result.fields.map((field) => field.name);
-        return result.rows;
+        return result.rows as Row[];
       };
       return {
-        execute: async (parameters) => (await run(parameters)).map(toRow),
-        first: async (parameters) => {
-          const values = (await run(parameters))[0];
-          return values === undefined ? undefined : toRow(values);
-        },
+        execute,
+        first: async (parameters) => (await execute(parameters))[0],
       };
     },
     onCommittedWrites: (listener) => writes.on(listener),
