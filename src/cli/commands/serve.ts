@@ -4,6 +4,7 @@ import { configWarnings } from '../../config/index.js';
 import { projectResources } from '../../project/project-config.js';
 import { isWorker, parseWorkerCount, runPrimary } from '../../workers.js';
 import { CommandError } from '../io.js';
+import { tuneHeapForServing } from '../serving-heap.js';
 import { commandConfig, createForCommand, openForCommand, projectConfig } from '../open.js';
 
 function parsePort(value: string): number {
@@ -56,6 +57,7 @@ export function registerServeCommand(program: Command): void {
           process.exitCode = await runPrimary(options.workers);
           return;
         }
+        tuneHeapForServing();
         const keygate = isWorker() ? await createForCommand(config) : await openForCommand(config);
         try {
           // Loaded here so that every other command starts without the HTTP stack.
