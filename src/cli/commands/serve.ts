@@ -9,6 +9,7 @@ import { listeningUrl, startBanner } from '../../logs/start-banner.js';
 import { projectResources } from '../../project/project-config.js';
 import { isWorker, parseWorkerCount, runPrimary } from '../../workers.js';
 import { CommandError } from '../io.js';
+import { tuneHeapForServing } from '../serving-heap.js';
 import { commandConfig, createForCommand, openForCommand, projectConfig } from '../open.js';
 
 function parsePort(value: string): number {
@@ -77,6 +78,7 @@ export function registerServeCommand(program: Command): void {
           });
           return;
         }
+        tuneHeapForServing();
         const keygate = isWorker() ? await createForCommand(config) : await openForCommand(config);
         try {
           // Loaded here so that every other command starts without the HTTP stack.
