@@ -6,6 +6,7 @@ import { errorHandler, frameworkErrorHandler } from './http/error-handler.js';
 import { httpsOnlyHook } from './http/https-only.js';
 import { loggerOptions, requestIdHook, requestLogging } from './http/logging.js';
 import { LogDestination } from './logs/log-destination.js';
+import { requestLineWriter } from './logs/request-line.js';
 import { repercentBrokenUnicode } from './http/repercent.js';
 import { originForm } from './http/request-target.js';
 import { restoreUnknownMethod } from './http/unknown-method.js';
@@ -27,6 +28,8 @@ export interface AppOptions {
    * stdout, buffered and written asynchronously (see LogDestination).
    */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Where keygate's own logger writes when `logger` is not given; default a new LogDestination on stdout. */
+  readonly logs?: LogDestination;
   /** More routes, served with keygate's own (see the plugin's `routes` option). */
   readonly routes?: (scope: FastifyInstance) => void;
   /** Where the admin site is mounted; default `/admin/`. */
@@ -43,13 +46,14 @@ export interface AppOptions {
 /** Builds the whole application; call `ready()` or `listen()` on the result. */
 export function buildApp(keygate: Keygate, options: AppOptions = {}): FastifyInstance {
   const { config } = keygate;
+  const logs = options.logger === undefined ? (options.logs ?? new LogDestination()) : null;
   const app = Fastify({
-    logger: options.logger ?? { ...loggerOptions(config), stream: new LogDestination() },
+    logger: logs === null ? options.logger : { ...loggerOptions(config, logs.format), stream: logs },
     // X-Forwarded-Proto/-For are believed only from these addresses (proxy-addr matching).
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     // HTTP or HTTPS, with the deadlines that cut slow and idle clients.
     ...serverCreationOptions(config),
-    ...requestLogging(),
+    ...requestLogging(logs === null ? null : requestLineWriter(logs, logs.format)),
     bodyLimit: 1_048_576,
     // Absolute-form targets are reduced to their path before routing (their host is ignored), and
     // escapes that are not UTF-8 become literal text in the path, as Django reads it.

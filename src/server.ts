@@ -5,7 +5,6 @@ import { keygateVersion } from './api-info.js';
 import { buildApp, type AppOptions } from './app.js';
 import { describeDatabase } from './db/database-url.js';
 import { watchConnectionCap } from './http/connection-cap.js';
-import { loggerOptions } from './http/logging.js';
 import type { Keygate } from './keygate.js';
 import { exitOnCrash } from './logs/exit-on-crash.js';
 import { LogDestination } from './logs/log-destination.js';
@@ -42,7 +41,7 @@ export async function startServer(keygate: Keygate, options: ListenOptions = {})
   const app = buildApp(keygate, {
     resources: options.resources,
     docs: options.docs,
-    logger: { ...loggerOptions(config, logs.format), stream: logs },
+    logs,
   });
   exitOnCrash(app.log, logs);
   watchConnectionCap(app, config);

@@ -76,12 +76,21 @@ export function isOwnerOrReadOnly(field = 'owner'): Permission {
  * nobody authenticated, PermissionDenied otherwise.
  */
 export function checkPermissions(request: PermissionRequest, permissions: readonly Permission[]): void {
+  const refusal = permissionRefusal(request, permissions);
+  if (refusal !== null) throw refusal;
+}
+
+/** {@link checkPermissions}' refusal, returned rather than thrown (null when every permission allows). */
+export function permissionRefusal(
+  request: PermissionRequest,
+  permissions: readonly Permission[],
+): NotAuthenticated | PermissionDenied | null {
   for (const permission of permissions) {
     if (!permission.hasPermission(request)) {
-      if (request.user === null) throw new NotAuthenticated();
-      throw new PermissionDenied();
+      return request.user === null ? new NotAuthenticated() : new PermissionDenied();
     }
   }
+  return null;
 }
 
 /**

@@ -2,7 +2,7 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 import { authenticate } from '../auth/access.js';
-import { checkPermissions } from '../auth/permissions.js';
+import { permissionRefusal } from '../auth/permissions.js';
 import { ApiError, MethodNotAllowed, NoRouteMatches } from '../errors.js';
 import { answerApiError } from './error-handler.js';
 import type { ApiViewDefinition, ViewMethod } from './api-view-definition.js';
@@ -120,8 +120,15 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     return negotiated;
   }
 
-  /** DRF's `initial()`: negotiation, then authentication and permissions, then the method check. */
-  async function initial(request: FastifyRequest, reply: FastifyReply, parts: UrlParts): Promise<void> {
+  /**
+   * DRF's `initial()`: negotiation, then authentication and permissions, then the method check.
+   * Returns the refusal to answer with, if any (a failed authentication throws its own).
+   */
+  async function initial(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    parts: UrlParts,
+  ): Promise<ApiError | null> {
     void reply.header('allow', allow);
     // APIView.default_response_headers: the answer varies by Accept only when there is a choice.
     if (view.renderers.length > 1) void reply.header('vary', 'Accept');
@@ -129,10 +136,12 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     request.negotiated = negotiated;
     if (negotiated.renderer.prepare !== undefined) await negotiated.renderer.prepare(request);
     await authenticate(request, view.access.authentication);
-    checkPermissions(request, view.access.permissions);
+    const refusal = permissionRefusal(request, view.access.permissions);
+    if (refusal !== null) return refusal;
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     if (method !== 'OPTIONS' && !view.handlers[method as ViewMethod])
-      throw new MethodNotAllowed(request.method);
+      return new MethodNotAllowed(request.method);
+    return null;
   }
 
   /** The route's hooks for one URL: DRF's initial() first, then the handler (or Django's APPEND_SLASH). */
@@ -140,16 +149,18 @@ export function registerApiView(app: FastifyInstance, view: ApiViewDefinition): 
     async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
       const parts = urlParts(request, slashed);
       if (parts === 'redirect') return undefined;
+      // A refusal (401, 403, 405, 406) is answered here, as the error handler would answer it,
+      // without the detour through Fastify's error path: a refused request costs less.
+      let refusal: ApiError | null;
       try {
-        await initial(request, reply, parts);
-        return undefined;
+        refusal = await initial(request, reply, parts);
       } catch (error) {
         if (!(error instanceof ApiError) || reply.sent) throw error;
-        // A refusal (401, 403, 405, 406) is answered here, as the error handler would answer it,
-        // without the detour through Fastify's error path: a refused request costs less.
-        answerApiError(error, request, reply);
-        return reply;
+        refusal = error;
       }
+      if (refusal === null) return undefined;
+      answerApiError(refusal, request, reply);
+      return reply;
     },
     async handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
       const parts = urlParts(request, slashed);

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { LineFormat } from '../logs/log-format.js';
 
@@ -115,6 +116,9 @@ function censorLogObject(object: Record<string, unknown>): Record<string, unknow
   return copy ?? object;
 }
 
+/** Writes one request's `request completed` line itself (see logs/request-line.ts). */
+export type RequestLineWriter = (request: FastifyRequest, reply: FastifyReply, userId: unknown) => void;
+
 /**
  * Fastify's request log lines, one per request instead of two: `request completed` (or `request
  * errored`) carries the method, the URL with secret query values redacted, the remote address, the
@@ -124,6 +128,14 @@ function censorLogObject(object: Record<string, unknown>): Record<string, unknow
  * Fastify's default, which was about a sixth of the CPU of an authenticated GET.
  */
 export class RequestLogController extends LogController {
+  readonly #direct: RequestLineWriter | null;
+
+  /** `direct`: writes the `request completed` line itself (keygate's own logger: see requestLineWriter). */
+  constructor(direct: RequestLineWriter | null = null) {
+    super();
+    this.#direct = direct;
+  }
+
   override incomingRequest(request: FastifyRequest): void {
     if (this.isLogDisabled(request)) return;
     request.log.debug({ req: request }, 'incoming request');
@@ -142,6 +154,8 @@ export class RequestLogController extends LogController {
         { req: request, res: reply, err: error, responseTime: reply.elapsedTime, userId },
         'request errored',
       );
+    } else if (this.#direct !== null && (reply.log as Logger).isLevelEnabled('info')) {
+      this.#direct(request, reply, userId);
     } else {
       reply.log.info(
         { req: request, res: reply, responseTime: reply.elapsedTime, userId },
@@ -152,11 +166,10 @@ export class RequestLogController extends LogController {
 }
 
 /** Fastify options for request ids and request log lines (see genReqId and RequestLogController). */
-export function requestLogging(): Pick<
-  FastifyServerOptions,
-  'genReqId' | 'requestIdHeader' | 'logController'
-> {
-  return { genReqId, requestIdHeader: false, logController: new RequestLogController() };
+export function requestLogging(
+  direct: RequestLineWriter | null = null,
+): Pick<FastifyServerOptions, 'genReqId' | 'requestIdHeader' | 'logController'> {
+  return { genReqId, requestIdHeader: false, logController: new RequestLogController(direct) };
 }
 
 type Serializers = NonNullable<LoggerOptions['serializers']>;

@@ -58,6 +58,15 @@ export class LogDestination {
   #givingUp = false;
   #closing: Promise<void> | null = null;
   #synchronous = false;
+  // Lines not yet handed to SonicBoom: joined into one chunk of whole lines (at most
+  // MAX_WRITE_BYTES) per write. SonicBoom appends each write to a string whose UTF-8 length it
+  // measures again every time, which copied up to 4 KiB per log line.
+  #pending: string[] = [];
+  #pendingBytes = 0;
+  // Bytes handed to SonicBoom and not yet written; with the pending ones, at most #maxBuffered.
+  #held = 0;
+  readonly #maxBuffered: number;
+  readonly #timer: NodeJS.Timeout;
 
   constructor(options: LogDestinationOptions = {}) {
     this.format = options.format ?? 'json';
@@ -66,14 +75,15 @@ export class LogDestination {
       sync: false,
       minLength: MIN_WRITE_BYTES,
       maxWrite: MAX_WRITE_BYTES,
-      maxLength: options.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
-      periodicFlush: FLUSH_INTERVAL_MS,
       // A full pipe is retried every 100 ms, until close() has waited as long as it may.
       retryEAGAIN: () => !this.#givingUp,
     });
-    this.#boom.on('drop', () => {
-      if (this.#dropped++ === 0) setTimeout(() => this.#reportDropped(), DROP_REPORT_MS).unref();
+    this.#maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+    this.#boom.on('write', (bytes: number) => {
+      this.#held -= bytes;
     });
+    this.#timer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS).unref();
+    waiting.add(this);
     // pino stops writing on EPIPE (the reader is gone); any other write error stops the logs here.
     // Either way the server runs on: a log line is never worth a crash.
     this.#boom.on('error', () => this.#fail());
@@ -81,16 +91,37 @@ export class LogDestination {
 
   /** pino's destination contract: one JSON line, newline included. */
   write(line: string): void {
-    if (this.#failed) return;
-    this.#boom.write(this.format === 'text' ? textLine(line) : line);
-    if (this.#synchronous) this.#flushSync();
+    this.writeText(this.format === 'text' ? textLine(line) : line);
   }
 
   /** Writes `text` as it is (a banner, for a person), in order with the log lines. */
   writeText(text: string): void {
     if (this.#failed) return;
-    this.#boom.write(text);
-    if (this.#synchronous) this.#flushSync();
+    if (this.#synchronous) {
+      this.#boom.write(text);
+      this.#flushSync();
+      return;
+    }
+    const bytes = Buffer.byteLength(text);
+    // The bound is kept line by line, so what is written is every line up to it, in order.
+    if (this.#held + this.#pendingBytes + bytes > this.#maxBuffered) {
+      if (this.#dropped++ === 0) setTimeout(() => this.#reportDropped(), DROP_REPORT_MS).unref();
+      return;
+    }
+    if (this.#pendingBytes > 0 && this.#pendingBytes + bytes > MAX_WRITE_BYTES) this.#release();
+    this.#pending.push(text);
+    this.#pendingBytes += bytes;
+    if (this.#pendingBytes >= MIN_WRITE_BYTES) this.#release();
+  }
+
+  /** Hands the pending lines to SonicBoom as one chunk. */
+  #release(): void {
+    if (this.#pending.length === 0) return;
+    const chunk = this.#pending.length === 1 ? this.#pending[0]! : this.#pending.join('');
+    this.#held += this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (!this.#failed) this.#boom.write(chunk);
   }
 
   /** Log lines dropped since the last warning about them (stdout did not keep up). */
@@ -104,6 +135,7 @@ export class LogDestination {
       cb?.();
       return;
     }
+    this.#release();
     this.#boom.flush(cb);
   }
 
@@ -113,6 +145,8 @@ export class LogDestination {
    * nothing (then what still waits is dropped, and later lines too). Call before process.exit.
    */
   close(timeoutMs = 2000): Promise<void> {
+    clearInterval(this.#timer);
+    this.#release();
     this.#closing ??= new Promise<void>((resolve) => {
       if (this.#failed) {
         resolve();
@@ -146,6 +180,13 @@ export class LogDestination {
     return this.#closing;
   }
 
+  /** Writes everything waiting, synchronously (the process is exiting). */
+  flushSync(): void {
+    if (this.#failed) return;
+    this.#release();
+    this.#flushSync();
+  }
+
   #flushSync(): void {
     try {
       this.#boom.flushSync();
@@ -157,6 +198,10 @@ export class LogDestination {
   #fail(): void {
     if (this.#failed) return;
     this.#failed = true;
+    clearInterval(this.#timer);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    waiting.delete(this);
     // What waits is let go (nothing will write it), the periodic flush stops, and pino's exit hook
     // skips a destroyed stream. SonicBoom's own destroy: on EPIPE pino replaces the instance's with
     // a no-op.
@@ -179,3 +224,10 @@ export class LogDestination {
     if (this.#dropped > 0) this.#dropped = count;
   }
 }
+
+// The destinations whose pending lines are written out when the process exits: pino does the same
+// for what SonicBoom holds, and runs after this listener (registered later).
+const waiting = new Set<LogDestination>();
+process.on('exit', () => {
+  for (const destination of waiting) destination.flushSync();
+});
