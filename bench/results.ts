@@ -66,7 +66,7 @@ export interface ScaleRun {
   readonly rows: readonly ScaleRow[];
 }
 
-/** One of issue 15's targets, checked. */
+/** One of the benchmark's targets, checked. */
 export interface TargetCheck {
   readonly target: string;
   readonly scope: string;

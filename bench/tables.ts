@@ -3,7 +3,7 @@ import type { Argon2Baseline } from './argon2-baseline.js';
 import { cpuMicrosPerRequest, cpuRatio, DIALECT_NAME, fmt, signed, verdict } from './format.js';
 import type { Measurement } from './measure.js';
 import type { BackendRun, ScaleRun } from './results.js';
-import { ratioCell, SCALE_TOLERANCE } from './targets.js';
+import { ratioCell, SCALE_TOLERANCE_PERCENT } from './targets.js';
 
 /** The columns of a run's table. */
 export const RUN_HEADER = [
@@ -184,7 +184,7 @@ export function scaleRows(scale: ScaleRun): string[][] {
     signed(row.p50DiffPercent),
     fmt(row.scaled.p99Ms, 2),
     fmt(row.scaled.maxRssMiB),
-    `within ${SCALE_TOLERANCE * 100}% ${verdict(row.rpsDiffPercent >= -SCALE_TOLERANCE * 100)}`,
+    `within ${SCALE_TOLERANCE_PERCENT}% ${verdict(row.rpsDiffPercent >= -SCALE_TOLERANCE_PERCENT)}`,
     fmt(row.scaled.backgroundPercent),
   ]);
 }
