@@ -1,7 +1,7 @@
 // The benchmark's targets, checked against a run's results: a row per target and database; a miss says by how much.
 import { cpuRatio, DIALECT_NAME, fmt, signed, verdict } from './format.js';
 import type { BackendRun, Dialect, ScaleRun, TargetCheck, WorkersRun, WorkloadResult } from './results.js';
-import type { WorkloadId } from './workloads.js';
+import { WORKLOAD_TITLES, type WorkloadId } from './workloads.js';
 
 /** A bound on keygate ÷ a baseline's requests/s: the Fastify floor for the reads, bare node:http for the 401. */
 export interface RatioTarget {
@@ -79,7 +79,7 @@ function ratioChecks(run: BackendRun): TargetCheck[] {
     const target = ratioTarget(run.dialect, id);
     if (target === undefined) continue;
     const w = run.workloads.find((r) => r.id === id);
-    const title = w?.title ?? id;
+    const title = w?.title ?? WORKLOAD_TITLES[id];
     const name = `${title}: keygate ÷ ${target.against} >= ${target.min.toFixed(2)} req/s`;
     const ratios = w?.available === true ? measuredRatio(w, target) : undefined;
     if (ratios?.rps === undefined) {

@@ -5,6 +5,16 @@ import type { HttpRequest } from './wrk.js';
 export const WORKLOAD_IDS = ['detail', 'list', 'unauthenticated', 'create', 'patch', 'login'] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
+/** Each workload's title in the tables. */
+export const WORKLOAD_TITLES: Readonly<Record<WorkloadId, string>> = {
+  detail: 'GET one product (auth)',
+  list: 'GET list of 20 (auth)',
+  unauthenticated: 'GET list, no token: 401',
+  create: 'POST a product',
+  patch: 'PATCH a product',
+  login: 'POST /gettoken/ (form)',
+};
+
 /** One benchmarked request shape. */
 export interface Workload {
   readonly id: WorkloadId;
@@ -42,35 +52,35 @@ export function workloads(context: WorkloadContext): Workload[] {
   return [
     {
       id: 'detail',
-      title: 'GET one product (auth)',
+      title: WORKLOAD_TITLES.detail,
       request: { method: 'GET', path: `/product_api/${context.detailId}/`, headers: auth },
       expectedStatus: 200,
       p99Target: true,
     },
     {
       id: 'list',
-      title: 'GET list of 20 (auth)',
+      title: WORKLOAD_TITLES.list,
       request: { method: 'GET', path: '/product_api/?limit=20', headers: auth },
       expectedStatus: 200,
       p99Target: true,
     },
     {
       id: 'unauthenticated',
-      title: 'GET list, no token: 401',
+      title: WORKLOAD_TITLES.unauthenticated,
       request: { method: 'GET', path: '/product_api/', headers: {} },
       expectedStatus: 401,
       p99Target: true,
     },
     {
       id: 'create',
-      title: 'POST a product',
+      title: WORKLOAD_TITLES.create,
       request: { method: 'POST', path: '/product_api/', headers: json, body: NEW_PRODUCT_BODY },
       expectedStatus: 201,
       p99Target: true,
     },
     {
       id: 'patch',
-      title: 'PATCH a product',
+      title: WORKLOAD_TITLES.patch,
       request: {
         method: 'PATCH',
         path: `/product_api/${context.patchId}/`,
@@ -82,7 +92,7 @@ export function workloads(context: WorkloadContext): Workload[] {
     },
     {
       id: 'login',
-      title: 'POST /gettoken/ (form)',
+      title: WORKLOAD_TITLES.login,
       request: {
         method: 'POST',
         path: '/gettoken/',

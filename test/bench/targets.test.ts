@@ -109,7 +109,7 @@ describe('bench targets', () => {
       'RSS < 200 MB under every workload (the highest) | SQLite -> 120 MiB (detail) PASS',
       'detail: keygate ÷ floor >= 0.90 req/s | PostgreSQL -> 0.95; CPU 0.95 PASS',
       'list: keygate ÷ floor >= 0.80 req/s | PostgreSQL -> 0.80; CPU 0.80 PASS',
-      'unauthenticated: keygate ÷ bare >= 0.40 req/s | PostgreSQL -> not run n/a',
+      'GET list, no token: 401: keygate ÷ bare >= 0.40 req/s | PostgreSQL -> not run n/a',
       'detail: p99 < 10 ms at 32 connections | PostgreSQL -> 5.00 ms PASS',
       'list: p99 < 10 ms at 32 connections | PostgreSQL -> 5.00 ms PASS',
       'RSS < 200 MB under every workload (the highest) | PostgreSQL -> 120 MiB (detail) PASS',
@@ -169,7 +169,7 @@ describe('bench targets', () => {
     const noFloor = result('detail', 900, 2000);
     const rows = table([run('sqlite', [noFloor])], { available: false, reason: 'not run (--workers 0)' }, []);
     assert.ok(rows.includes('detail: keygate ÷ floor >= 0.80 req/s | SQLite -> no floor measurement n/a'));
-    assert.ok(rows.includes('list: keygate ÷ floor >= 0.80 req/s | SQLite -> not run n/a'));
+    assert.ok(rows.includes('GET list of 20 (auth): keygate ÷ floor >= 0.80 req/s | SQLite -> not run n/a'));
     assert.ok(
       rows.includes(
         '--workers 2 >= 1.4x one worker (detail req/s) | all -> workers: not run (--workers 0) n/a',
