@@ -21,8 +21,15 @@ const CONNECTION_HEADERS = new Set([
   'content-length',
 ]);
 
-/** Sends `request` to `baseUrl` (127.0.0.1 only) once and records the answer. */
-export async function captureResponse(baseUrl: string, request: HttpRequest): Promise<CannedResponse> {
+/**
+ * Sends `request` to `baseUrl` (127.0.0.1 only) once and records the answer. `keepLength` keeps
+ * the Content-Length header (to compare two servers' answers; a replayed answer must not carry it).
+ */
+export async function captureResponse(
+  baseUrl: string,
+  request: HttpRequest,
+  keepLength = false,
+): Promise<CannedResponse> {
   if (!baseUrl.startsWith('http://127.0.0.1:')) throw new Error('benchmark traffic goes to 127.0.0.1 only');
   const response = await fetch(`${baseUrl}${request.path}`, {
     method: request.method,
@@ -34,7 +41,7 @@ export async function captureResponse(baseUrl: string, request: HttpRequest): Pr
   const body = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
-    if (!CONNECTION_HEADERS.has(name)) headers[name] = value;
+    if (!CONNECTION_HEADERS.has(name) || (keepLength && name === 'content-length')) headers[name] = value;
   });
   return {
     method: request.method,

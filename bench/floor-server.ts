@@ -1,106 +1,23 @@
-// The Fastify floor: the least a Fastify server does to answer the benchmark's reads with keygate's bytes.
+// The Fastify floor: the least a Fastify server does to answer the benchmark's requests as keygate does.
 // Run as its own process: node --import tsx bench/floor-server.ts <port> <database-url> <responses.json>
 //
 // Per request: parse `Authorization: Token <key>`, SHA-256 of the key, one token⋈user read, then one
-// product read (detail) or the page with its count (list), JSON.stringify; no logging, no hooks.
-// SQLite through better-sqlite3 (WAL), PostgreSQL through a `pg` pool of keygate's default size
-// (10) with named statements. The headers are keygate's, captured per workload, so the wire bytes
-// are the same as keygate's and the bare server's.
+// product read (detail), the page with its count (list), Fastify's JSON body parser, the fields'
+// least check and one INSERT ... RETURNING (create) or UPDATE ... RETURNING (patch), then
+// JSON.stringify; no logging, no hooks. SQLite through better-sqlite3 (WAL), PostgreSQL through a
+// `pg` pool of keygate's default size (10) with named statements (floor-store.ts). The headers are
+// keygate's, captured per workload, so the reads' wire bytes are keygate's and the bare server's.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import SQLite from 'better-sqlite3';
 import Fastify, { type FastifyReply } from 'fastify';
-import pg from 'pg';
-import { dialectOf, sqlitePath } from '../src/db/database-url.js';
+import { nowTimestamp } from '../src/time.js';
 import type { CannedResponse } from './canned-response.js';
-
-/** What the token read returns: enough to decide DRF's TokenAuthentication outcome. */
-interface TokenOwner {
-  readonly is_active: number | boolean;
-  readonly expires_at: string | null;
-}
-
-/** A products row (PostgreSQL's int8 and timestamptz already turned into a number and ISO text). */
-interface ProductRow {
-  readonly id: number;
-  readonly name: string;
-  readonly description: string;
-  readonly price_cents: number;
-  readonly stock: number;
-  readonly created: string;
-  readonly updated: string;
-  readonly total?: number | null;
-}
-
-/** The three reads, on either database. */
-interface FloorStore {
-  tokenOwner(digest: string): TokenOwner | undefined | Promise<TokenOwner | undefined>;
-  product(id: number): ProductRow | undefined | Promise<ProductRow | undefined>;
-  /** The page's rows, each with the count of all products beside it (keygate's trigger-kept count). */
-  page(limit: number, offset: number): ProductRow[] | Promise<ProductRow[]>;
-  /** The count alone, for a page past the end (no row to carry it). */
-  count(): { n: number } | undefined | Promise<{ n: number } | undefined>;
-  close(): Promise<void>;
-}
-
-const COLUMNS = 'id, name, description, price_cents, stock, created, updated';
-const TOKEN_SQL = (p: string) =>
-  `SELECT u.is_active, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = ${p}`;
-const PRODUCT_SQL = (p: string) => `SELECT ${COLUMNS} FROM products WHERE id = ${p}`;
-const COUNT_SQL = 'SELECT n FROM product_count WHERE id = 1';
-const PAGE_SQL = (limit: string, offset: string) =>
-  `SELECT ${COLUMNS}, (SELECT n FROM product_count WHERE id = 1) AS total FROM products ORDER BY id LIMIT ${limit} OFFSET ${offset}`;
-
-function sqliteStore(path: string): FloorStore {
-  const db = new SQLite(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  const token = db.prepare<[string], TokenOwner>(TOKEN_SQL('?'));
-  const product = db.prepare<[number], ProductRow>(PRODUCT_SQL('?'));
-  const page = db.prepare<[number, number], ProductRow>(PAGE_SQL('?', '?'));
-  const count = db.prepare<[], { n: number }>(COUNT_SQL);
-  return {
-    tokenOwner: (digest) => token.get(digest),
-    product: (id) => product.get(id),
-    page: (limit, offset) => page.all(limit, offset),
-    count: () => count.get(),
-    close: () => {
-      db.close();
-      return Promise.resolve();
-    },
-  };
-}
-
-/** `2026-11-27 23:29:42.74841+00` (the session is in UTC) -> `2026-11-27T23:29:42.748410Z`, as keygate writes it. */
-function isoUtc(text: string): string {
-  const fraction = text.charAt(19) === '.' ? text.slice(20, -3) : '';
-  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction.padEnd(6, '0')}Z`;
-}
-
-function postgresStore(url: string): FloorStore {
-  const types = {
-    getTypeParser(oid: number, format?: 'text' | 'binary') {
-      if (oid === 1184) return isoUtc; // timestamptz
-      if (oid === 20) return Number; // int8
-      return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
-    },
-  };
-  const pool = new pg.Pool({ connectionString: url, max: 10, types, options: '-c TimeZone=UTC' });
-  pool.on('error', () => undefined);
-  const query = async <Row>(name: string, text: string, values: unknown[]): Promise<Row[]> =>
-    (await pool.query({ name, text, values })).rows as Row[];
-  return {
-    tokenOwner: async (digest) => (await query<TokenOwner>('floor_token', TOKEN_SQL('$1'), [digest]))[0],
-    product: async (id) => (await query<ProductRow>('floor_product', PRODUCT_SQL('$1'), [id]))[0],
-    page: (limit, offset) => query<ProductRow>('floor_page', PAGE_SQL('$1', '$2'), [limit, offset]),
-    count: async () => (await query<{ n: number }>('floor_count', COUNT_SQL, []))[0],
-    close: () => pool.end(),
-  };
-}
+import { newProduct, positiveInt, productChanges, productJson, type FieldErrors } from './floor-product.js';
+import { openFloorStore } from './floor-store.js';
 
 type HeaderSet = Readonly<Record<string, string>>;
 
-/** keygate's headers on one route: a success, a 401 without credentials, a 401 for a bad token. */
+/** keygate's headers for one workload: a success, a 401 without credentials, a 401 for a bad token. */
 interface RouteHeaders {
   readonly ok: HeaderSet;
   readonly missing: HeaderSet;
@@ -108,16 +25,21 @@ interface RouteHeaders {
 }
 
 /**
- * keygate's headers, from its captured responses: the list's 200, the detail's 200 and the list's
- * 401 without credentials as captured; the other 401s are those with the route's Allow and the
+ * keygate's headers, from its captured responses: the list's 200, the detail's 200, the create's
+ * 201, the patch's 200 and the list's 401 without credentials as captured; the other 401s are
+ * those with the route's Allow and the
  * challenge, and `Vary: Accept` alone once a Token header was given (keygate then never asks the
  * session, so the Cookie does not vary the answer).
  */
-function headersFrom(canned: readonly CannedResponse[]): { detail: RouteHeaders; list: RouteHeaders } {
+function headersFrom(canned: readonly CannedResponse[]) {
   const fallback = { 'content-type': 'application/json' };
-  const find = (test: (c: CannedResponse) => boolean): HeaderSet => canned.find(test)?.headers ?? fallback;
-  const detail = find((c) => c.status === 200 && /^\/product_api\/\d+\/$/.test(c.url));
-  const list = find((c) => c.status === 200 && /^\/product_api\/(\?|$)/.test(c.url));
+  const find = (test: (c: CannedResponse) => boolean, otherwise: HeaderSet = fallback): HeaderSet =>
+    canned.find(test)?.headers ?? otherwise;
+  const isDetail = (c: CannedResponse) => /^\/product_api\/\d+\/$/.test(c.url);
+  const detail = find((c) => c.method === 'GET' && c.status === 200 && isDetail(c));
+  const list = find((c) => c.method === 'GET' && c.status === 200 && /^\/product_api\/(\?|$)/.test(c.url));
+  const created = find((c) => c.method === 'POST' && c.status === 201, list);
+  const patched = find((c) => c.method === 'PATCH' && c.status === 200 && isDetail(c), detail);
   const missing = find((c) => c.status === 401);
   const with401 = (ok: HeaderSet, vary: string | undefined): HeaderSet => {
     const headers: Record<string, string> = { ...ok };
@@ -126,32 +48,14 @@ function headersFrom(canned: readonly CannedResponse[]): { detail: RouteHeaders;
     if (vary !== undefined) headers.vary = vary;
     return headers;
   };
+  const detailRoute = { missing: with401(detail, missing.vary), invalid: with401(detail, detail.vary) };
+  const listRoute = { missing, invalid: with401(list, list.vary) };
   return {
-    detail: { ok: detail, missing: with401(detail, missing.vary), invalid: with401(detail, detail.vary) },
-    list: { ok: list, missing, invalid: with401(list, list.vary) },
-  };
-}
-
-/** The product as keygate's serializer writes it: fields in model order, the price as a decimal string. */
-function productJson(row: ProductRow) {
-  const cents = Number(row.price_cents);
-  const price = `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
-  return {
-    id: Number(row.id),
-    name: row.name,
-    description: row.description,
-    price,
-    stock: Number(row.stock),
-    created: row.created,
-    updated: row.updated,
-  };
-}
-
-/** DRF's `_positive_int` for the common case (digits only); null otherwise. */
-function positiveInt(raw: unknown, strict: boolean): number | null {
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw)) return null;
-  const value = Number(raw);
-  return strict && value === 0 ? null : value;
+    detail: { ok: detail, ...detailRoute },
+    list: { ok: list, ...listRoute },
+    create: { ok: created, ...listRoute },
+    patch: { ok: patched, ...detailRoute },
+  } satisfies Record<string, RouteHeaders>;
 }
 
 /**
@@ -167,8 +71,7 @@ function main(): void {
     process.exit(2);
   }
   const headers = headersFrom(JSON.parse(readFileSync(responsesFile, 'utf8')) as CannedResponse[]);
-  const store =
-    dialectOf(databaseUrl) === 'sqlite' ? sqliteStore(sqlitePath(databaseUrl)) : postgresStore(databaseUrl);
+  const store = openFloorStore(databaseUrl);
   const app = Fastify({ logger: false });
 
   const deny = (reply: FastifyReply, headers: HeaderSet, detail: string): Buffer => {
@@ -227,6 +130,37 @@ function main(): void {
           : `${base}?limit=${limit}&offset=${offset - limit}`;
     reply.headers(headers.list.ok);
     return json({ count, next, previous, results: rows.map(productJson) });
+  });
+
+  const invalid = (reply: FastifyReply, route: RouteHeaders, errors: FieldErrors): Buffer => {
+    reply.code(400).headers(route.ok);
+    return json(errors);
+  };
+
+  app.post('/product_api/', async (request, reply) => {
+    const refused = await authenticate(reply, headers.create, request.headers.authorization);
+    if (refused !== null) return refused;
+    const checked = newProduct(request.body, nowTimestamp());
+    if ('errors' in checked) return invalid(reply, headers.create, checked.errors);
+    const row = await store.insert(checked.product);
+    if (row === undefined) throw new Error('INSERT ... RETURNING gave no row');
+    reply.code(201).headers(headers.create.ok);
+    return json(productJson(row));
+  });
+
+  app.patch<{ Params: { id: string } }>('/product_api/:id/', async (request, reply) => {
+    const refused = await authenticate(reply, headers.patch, request.headers.authorization);
+    if (refused !== null) return refused;
+    const id = positiveInt(request.params.id, true);
+    const checked = productChanges(request.body, nowTimestamp());
+    if ('errors' in checked) return invalid(reply, headers.patch, checked.errors);
+    const row = id === null ? undefined : await store.update(id, checked.changes);
+    reply.headers(headers.patch.ok);
+    if (row === undefined) {
+      reply.code(404);
+      return json({ detail: 'Not found.' });
+    }
+    return json(productJson(row));
   });
 
   app.listen({ port: Number(portText), host: '127.0.0.1' }).then(
