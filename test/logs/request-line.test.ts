@@ -20,9 +20,10 @@ async function loggedApp(
     ...requestLogging(direct ? requestLineWriter(sink, format) : null),
   });
   app.decorateRequest('user', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const id = request.headers['x-user'];
     if (typeof id === 'string') request.user = { id: Number(id) } as never;
+    done();
   });
   app.get('/product_api/:pk/', async (request, reply) =>
     reply.send({ pk: (request.params as { pk: string }).pk }),
