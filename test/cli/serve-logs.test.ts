@@ -1,23 +1,19 @@
 // `keygate serve`'s JSON request logs as real processes write them: complete lines, user ids, no
 // secrets, every line written by a SIGTERM shutdown (one process and --workers), a closed stdout.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runCli } from '../helpers.js';
 import {
-  cleanEnv,
   exitWithin,
   freePort,
   jsonHeaders,
   PASSWORD,
   send,
+  sqliteWithToken,
   startServe,
   stopServe,
-  tokenFrom,
   waitUntilAnswering,
   type ServeProcess,
 } from '../production/support.js';
@@ -100,13 +96,7 @@ describe('keygate serve: JSON request logs', () => {
   let server: ServeProcess | null = null;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'keygate-logs-'));
-    env = cleanEnv({ DATABASE_URL: `sqlite:${join(dir, 'keygate.sqlite3')}`, LOG_LEVEL: 'info' });
-    const created = await runCli(['createuser', 'alice', '--password-stdin'], env, `${PASSWORD}\n`);
-    assert.equal(created.code, 0, created.stderr);
-    const issued = await runCli(['create-token', 'alice'], env);
-    assert.equal(issued.code, 0, issued.stderr);
-    token = tokenFrom(issued.stdout);
+    ({ dir, env, token } = await sqliteWithToken('keygate-logs-', PASSWORD));
   });
   after(async () => {
     await stopServe(server);

@@ -2,22 +2,19 @@
 // lines on a terminal in development, JSON everywhere else, and never text in production.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { CLI_ENTRY, runCli } from '../helpers.js';
 import {
   childPids,
-  cleanEnv,
   exitWithin,
   freePort,
   PASSWORD,
   SECRET_KEY,
   send,
+  sqliteWithToken,
   startServe,
   stopServe,
-  tokenFrom,
   waitFor,
   waitUntilAnswering,
   type Exit,
@@ -90,13 +87,7 @@ describe('keygate serve: LOG_FORMAT', () => {
   let terminal: ServeProcess | null = null;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'keygate-text-logs-'));
-    env = cleanEnv({ DATABASE_URL: `sqlite:${join(dir, 'keygate.sqlite3')}`, LOG_LEVEL: 'info' });
-    const created = await runCli(['createuser', 'alice', '--password-stdin'], env, `${PASSWORD}\n`);
-    assert.equal(created.code, 0, created.stderr);
-    const issued = await runCli(['create-token', 'alice'], env);
-    assert.equal(issued.code, 0, issued.stderr);
-    token = tokenFrom(issued.stdout);
+    ({ dir, env, token } = await sqliteWithToken('keygate-text-logs-', PASSWORD));
   });
   after(async () => {
     await stopServe(server);

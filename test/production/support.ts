@@ -1,13 +1,14 @@
 // Test support for production checks: real `keygate serve` processes, raw HTTP(S) requests, certificates.
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { CLI_ENTRY } from '../helpers.js';
+import { CLI_ENTRY, runCli } from '../helpers.js';
 import { SETTINGS } from '../../src/config.js';
 
 export { freePort } from '../helpers.js';
@@ -333,4 +334,18 @@ export function tokenFrom(createTokenOutput: string): string {
   const match = /^Generated token ([0-9a-f]{40}) for user /.exec(createTokenOutput);
   assert.ok(match, `unexpected create-token output: ${createTokenOutput}`);
   return match[1]!;
+}
+
+/** A fresh folder with a SQLite database in which `alice` (with `password`) has a token. */
+export async function sqliteWithToken(
+  prefix: string,
+  password: string,
+): Promise<{ readonly dir: string; readonly env: NodeJS.ProcessEnv; readonly token: string }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const env = cleanEnv({ DATABASE_URL: `sqlite:${join(dir, 'keygate.sqlite3')}`, LOG_LEVEL: 'info' });
+  const created = await runCli(['createuser', 'alice', '--password-stdin'], env, `${password}\n`);
+  assert.equal(created.code, 0, created.stderr);
+  const issued = await runCli(['create-token', 'alice'], env);
+  assert.equal(issued.code, 0, issued.stderr);
+  return { dir, env, token: tokenFrom(issued.stdout) };
 }
