@@ -6,8 +6,7 @@ import { measure, type Measurement, type Target } from './measure.js';
 import { stopProcess, type RunningProcess } from './processes.js';
 import type { BackendRun, Dialect, WorkloadResult } from './results.js';
 import {
-  BENCH_PASSWORD,
-  BENCH_USER,
+  benchUserContext,
   captureAll,
   dropDatabase,
   keygateStart,
@@ -19,7 +18,7 @@ import {
   type Context,
 } from './run-context.js';
 import { freePort, startBare } from './servers.js';
-import { workloads, type WorkloadContext } from './workloads.js';
+import { workloads } from './workloads.js';
 
 /** The full workload set on one database with 1 or N keygate processes, paired with the bare server. */
 export async function benchBackend(ctx: Context, dialect: Dialect, workers: number): Promise<BackendRun> {
@@ -34,13 +33,7 @@ export async function benchBackend(ctx: Context, dialect: Dialect, workers: numb
     processes.push(keygate);
     const kgUrl = `http://127.0.0.1:${kgPort}`;
     await seedProducts(kgUrl, token, SEED_PRODUCTS);
-    const context: WorkloadContext = {
-      token,
-      username: BENCH_USER,
-      password: BENCH_PASSWORD,
-      detailId: 1,
-      patchId: 2,
-    };
+    const context = benchUserContext(token);
     const list = workloads(context).filter((w) => ctx.options.only.includes(w.id));
     const { canned, unavailable } = await captureAll(kgUrl, list);
     const responsesFile = join(ctx.paths.tmp, `responses-${label}.json`);

@@ -22,14 +22,7 @@ export interface ProductRow {
 }
 
 /** A new product's columns: every one but the id. */
-export interface NewProduct {
-  readonly name: string;
-  readonly description: string;
-  readonly price_cents: number;
-  readonly stock: number;
-  readonly created: string;
-  readonly updated: string;
-}
+export type NewProduct = Omit<ProductRow, 'id' | 'total'>;
 
 /** A partial update: null keeps the stored value; `updated` is always set (Django's auto_now). */
 export interface ProductChanges {

@@ -5,8 +5,7 @@ import { measure, type Measurement } from './measure.js';
 import { stopProcess } from './processes.js';
 import { summariseProfileFile, type ProfileSummary, type TimeWindow } from './profile.js';
 import {
-  BENCH_PASSWORD,
-  BENCH_USER,
+  benchUserContext,
   prepareDatabase,
   quiet,
   SEED_PRODUCTS,
@@ -40,13 +39,7 @@ export async function profileDetail(
     const baseUrl = `http://127.0.0.1:${port}`;
     await seedProducts(baseUrl, token, SEED_PRODUCTS);
     await quiet(ctx);
-    const [detail] = workloads({
-      token,
-      username: BENCH_USER,
-      password: BENCH_PASSWORD,
-      detailId: 1,
-      patchId: 2,
-    });
+    const [detail] = workloads(benchUserContext(token));
     // Only the samples taken under load count: start-up and seeding are left out of the summary.
     const startUs = nowUs();
     measurement = await measure(

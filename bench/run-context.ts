@@ -6,7 +6,7 @@ import { createBenchDatabase, dropBenchDatabase } from './postgres.js';
 import { waitForQuiet } from './proc-stats.js';
 import type { Dialect } from './results.js';
 import { keygateCli, startKeygate, type BenchPaths } from './servers.js';
-import type { Workload } from './workloads.js';
+import type { Workload, WorkloadContext } from './workloads.js';
 
 /** The benchmark's user, created through keygate's CLI (its token by `create-token`). */
 export const BENCH_USER = 'benchuser';
@@ -53,7 +53,13 @@ export async function dropDatabase(ctx: Context, dialect: Dialect): Promise<void
   ctx.pgDatabaseExists = false;
 }
 
+/** The workloads' context for the bench user's `token`: the detail reads `detailId`, the PATCH product 2. */
+export function benchUserContext(token: string, detailId = 1): WorkloadContext {
+  return { token, username: BENCH_USER, password: BENCH_PASSWORD, detailId, patchId: 2 };
+}
+
 /** Creates the benchmark user through the CLI and returns its token (DRF's drf_create_token). */
+
 export async function seedUser(ctx: Context, databaseUrl: string): Promise<string> {
   await keygateCli(
     ctx.paths,

@@ -4,8 +4,7 @@ import { measure, type Target } from './measure.js';
 import { stopProcess, type RunningProcess } from './processes.js';
 import type { BackendRun, Dialect, ScaleRun } from './results.js';
 import {
-  BENCH_PASSWORD,
-  BENCH_USER,
+  benchUserContext,
   captureAll,
   dropDatabase,
   keygateStart,
@@ -16,7 +15,7 @@ import {
   type Context,
 } from './run-context.js';
 import { freePort } from './servers.js';
-import { workloads, type WorkloadContext } from './workloads.js';
+import { workloads } from './workloads.js';
 
 /** Detail and first-page list on a generated large database, next to the small database's figures. */
 export async function benchScale(ctx: Context, dialect: Dialect, small: BackendRun): Promise<ScaleRun> {
@@ -36,13 +35,7 @@ export async function benchScale(ctx: Context, dialect: Dialect, small: BackendR
     const port = await freePort();
     keygate = await keygateStart(ctx, databaseUrl, port, 1);
     const target: Target = { label: 'keygate', baseUrl: `http://127.0.0.1:${port}`, process: keygate };
-    const context: WorkloadContext = {
-      token,
-      username: BENCH_USER,
-      password: BENCH_PASSWORD,
-      detailId: generated.middleProductId ?? 1,
-      patchId: 2,
-    };
+    const context = benchUserContext(token, generated.middleProductId ?? 1);
     const list = workloads(context).filter((w) => w.id === 'detail' || w.id === 'list');
     await captureAll(target.baseUrl, list);
     const rows = [];
