@@ -12,12 +12,12 @@ import {
   PASSWORD,
   SECRET_KEY,
   send,
+  serveProcess,
   sqliteWithToken,
   startServe,
   stopServe,
   waitFor,
   waitUntilAnswering,
-  type Exit,
   type ServeProcess,
 } from '../production/support.js';
 
@@ -38,22 +38,8 @@ function startServeOnTerminal(env: NodeJS.ProcessEnv, port: number): ServeProces
     .map(quote)
     .join(' ');
   const child = spawn('script', ['-qfc', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
   // A terminal ends lines with CR LF.
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d.replace(/\r\n/g, '\n')));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = new Promise<Exit>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  assert.ok(child.pid !== undefined, 'script did not start');
-  return {
-    child,
-    pid: child.pid,
-    port,
-    exited,
-    output: () => output,
-    running: () => child.exitCode === null && child.signalCode === null,
-  };
+  return serveProcess(child, port, (stdout) => stdout.replace(/\r\n/g, '\n'));
 }
 
 /** Waits until the server answers anything on /healthz (production may redirect plain HTTP). */

@@ -1,30 +1,14 @@
 // LogDestination in real processes: a crash writes out every line before it, a flood is bounded and
 // counted, lines stay whole.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { runToEnd, type CliResult } from '../helpers.js';
 
 const FIXTURES = 'test/logs/fixtures';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs a fixture through tsx, stdout and stderr on pipes. */
-function runFixture(file: string, args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${FIXTURES}/${file}`, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runFixture(file: string, args: readonly string[]): Promise<CliResult> {
+  return runToEnd(process.execPath, ['--import', 'tsx', `${FIXTURES}/${file}`, ...args]);
 }
 
 function parsed(stdout: string): Array<Record<string, unknown>> {

@@ -1,6 +1,5 @@
 // Production mode refuses an unsafe configuration at start, naming the variable to fix (loadConfig and `serve`).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { configWarnings, ConfigError, loadConfig } from '../../src/config.js';
 import { createKeygate } from '../../src/keygate.js';
-import { CLI_ENTRY, type CliResult } from '../helpers.js';
+import { CLI_ENTRY, runToEnd, type CliResult } from '../helpers.js';
 import {
   cleanEnv,
   freePort,
@@ -39,20 +38,7 @@ function assertRejected(env: NodeJS.ProcessEnv, variable: string): ConfigError {
 
 /** `keygate ARGS` with a hard deadline: a `serve` that wrongly starts is killed, not waited for. */
 function runBounded(args: readonly string[], env: NodeJS.ProcessEnv, ms = STARTUP_MS): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI_ENTRY, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: ms,
-      killSignal: 'SIGKILL',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToEnd(process.execPath, [...CLI_ENTRY, ...args], { env, timeout: ms, killSignal: 'SIGKILL' });
 }
 
 describe('production configuration', () => {

@@ -61,9 +61,21 @@ export function startServe(env: NodeJS.ProcessEnv, port: number, args: readonly 
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return serveProcess(child, port, (stdout) => stdout);
+}
+
+/**
+ * A started server process as tests follow it: its output so far (stdout through `stdout`, which
+ * may rewrite it, then stderr as it comes), how it ended, whether it runs.
+ */
+export function serveProcess(
+  child: ChildProcess,
+  port: number,
+  stdout: (chunk: string) => string,
+): ServeProcess {
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += stdout(d)));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
   const exited = new Promise<Exit>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
